@@ -4,13 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import io.auditdrain.testing.LogplexFixtures;
 import org.junit.jupiter.api.Test;
 
 class LogplexFrameReaderTest {
@@ -22,7 +20,7 @@ class LogplexFrameReaderTest {
             + "buffer overflow): 42 messages dropped since 2026-11-22T09:59:58+00:00.";
 
     @Test
-    void devcenter_example_gives_its_two_dyno_messages() throws IOException {
+    void devcenter_example_gives_its_two_dyno_messages() {
         byte[] body = fixtureBody("devcenter-log-drains-https-example-body.txt");
         assertEquals(List.of(
                 "<40>1 2012-11-30T06:45:29+00:00 host app web.3 - State changed from starting to up",
@@ -33,7 +31,7 @@ class LogplexFrameReaderTest {
     }
 
     @Test
-    void logplex_readme_request_gives_ten_identical_messages() throws IOException {
+    void logplex_readme_request_gives_ten_identical_messages() {
         byte[] body = fixtureBody("logplex-readme-http-drain-request.txt");
         List<String> messages = messages(body);
         assertEquals(10, messages.size());
@@ -42,7 +40,7 @@ class LogplexFrameReaderTest {
     }
 
     @Test
-    void vector_router_sample_whose_count_includes_a_missing_final_lf_is_whole() throws IOException {
+    void vector_router_sample_whose_count_includes_a_missing_final_lf_is_whole() {
         byte[] body = fixtureBody("vector-heroku_logs-sample-router-body.txt");
         List<String> messages = messages(body);
         assertEquals(1, messages.size());
@@ -52,7 +50,7 @@ class LogplexFrameReaderTest {
     }
 
     @Test
-    void postgres_statement_in_two_chunks_keeps_the_literal_tab() throws IOException {
+    void postgres_statement_in_two_chunks_keeps_the_literal_tab() {
         byte[] body = fixtureBody("pganalyze-heroku-postgres-statement-2chunks-body.txt");
         List<String> messages = messages(body);
         assertEquals(2, messages.size());
@@ -271,26 +269,7 @@ class LogplexFrameReaderTest {
         return out;
     }
 
-    /** A shared fixture's body: the {@code # } header lines removed and, for a whole HTTP request, the headers too. */
-    static byte[] fixtureBody(String name) throws IOException {
-        byte[] raw;
-        try (InputStream in = LogplexFrameReaderTest.class.getResourceAsStream("/logplex/" + name)) {
-            raw = in.readAllBytes();
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int pos = 0;
-        while (pos < raw.length && raw[pos] == '#' && pos + 1 < raw.length && raw[pos + 1] == ' ') {
-            while (raw[pos] != '\n') {
-                pos++;
-            }
-            pos++;
-        }
-        String rest = new String(raw, pos, raw.length - pos, UTF_8);
-        if (rest.startsWith("POST ")) {
-            int blank = rest.indexOf("\n\n");
-            pos += rest.substring(0, blank + 2).getBytes(UTF_8).length;
-        }
-        out.write(raw, pos, raw.length - pos);
-        return out.toByteArray();
+    private static byte[] fixtureBody(String name) {
+        return LogplexFixtures.body(name);
     }
 }
