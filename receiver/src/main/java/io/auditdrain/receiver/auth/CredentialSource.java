@@ -1,0 +1,14 @@
+package io.auditdrain.receiver.auth;
+
+import java.util.Optional;
+
+/** Where the accepted secrets of an app are read from. Implementations do no caching: {@link CredentialCache} does. */
+public interface CredentialSource {
+
+    /**
+     * The app's accepted secrets, or empty when the app has none (unknown or revoked).
+     *
+     * @throws CredentialStoreException when the source cannot be read, so that nothing is accepted (fail closed)
+     */
+    Optional<AppCredentials> load(String app);
+}

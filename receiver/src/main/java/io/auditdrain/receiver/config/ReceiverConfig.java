@@ -1,0 +1,131 @@
+package io.auditdrain.receiver.config;
+
+import io.auditdrain.core.StoreLocation;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the receiver is told by its environment, read and validated once at start. Every problem is reported
+ * at once, so that a misconfigured deployment fails its first start with the whole list rather than one at a time.
+ * The names and defaults are the configuration table of README.md.
+ */
+public record ReceiverConfig(
+        StoreLocation store,
+        CredentialsLocation credentials,
+        Duration credentialsTtl,
+        int gzipLevel,
+        String healthPath,
+        String metricsNamespace,
+        int port,
+        String bindAddress,
+        Optional<String> region,
+        Optional<URI> endpoint) {
+
+    public static final String STORE = "AUDITDRAIN_STORE";
+    public static final String CREDENTIALS = "AUDITDRAIN_CREDENTIALS";
+    public static final String CREDENTIALS_TTL_SECONDS = "AUDITDRAIN_CREDENTIALS_TTL_SECONDS";
+    public static final String GZIP_LEVEL = "AUDITDRAIN_GZIP_LEVEL";
+    public static final String HEALTH_PATH = "AUDITDRAIN_HEALTH_PATH";
+    public static final String METRICS_NAMESPACE = "AUDITDRAIN_METRICS_NAMESPACE";
+    public static final String PORT = "AUDITDRAIN_PORT";
+    public static final String BIND_ADDRESS = "AUDITDRAIN_BIND_ADDRESS";
+    public static final String AWS_REGION = "AWS_REGION";
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+    public static final int DEFAULT_GZIP_LEVEL = 6;
+    public static final Duration DEFAULT_CREDENTIALS_TTL = Duration.ofSeconds(60);
+
+    /** Reads and validates the configuration; throws {@link ConfigurationException} listing every problem. */
+    public static ReceiverConfig fromEnvironment(Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        StoreLocation store = parse(problems, STORE, () -> StoreLocation.parse(required(env, STORE)));
+        CredentialsLocation credentials = parse(problems, CREDENTIALS,
+                () -> CredentialsLocation.parse(required(env, CREDENTIALS)));
+        int ttl = intSetting(problems, env, CREDENTIALS_TTL_SECONDS, (int) DEFAULT_CREDENTIALS_TTL.toSeconds(), 1, 3600);
+        int level = intSetting(problems, env, GZIP_LEVEL, DEFAULT_GZIP_LEVEL, 1, 9);
+        int port = intSetting(problems, env, PORT, 8080, 0, 65535);
+        String bind = env.getOrDefault(BIND_ADDRESS, "127.0.0.1");
+        if (!bind.matches("[0-9A-Za-z.:-]{1,253}")) {
+            problems.add(BIND_ADDRESS + " must be an IP address or host name, was: " + bind);
+        }
+        String health = env.getOrDefault(HEALTH_PATH, "/health");
+        if (!health.matches("/[A-Za-z0-9._~/-]*")) {
+            problems.add(HEALTH_PATH + " must be a path starting with '/', was: " + health);
+        }
+        String namespace = env.getOrDefault(METRICS_NAMESPACE, "AuditDrain");
+        if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}")) {
+            problems.add(METRICS_NAMESPACE + " must be 1-255 of A-Z a-z 0-9 . _ / # : -, was: " + namespace);
+        }
+        Optional<String> region = Optional.ofNullable(blankToNull(env.get(AWS_REGION)));
+        Optional<URI> endpoint = Optional.empty();
+        String endpointValue = blankToNull(env.get(AWS_ENDPOINT_URL));
+        if (endpointValue != null) {
+            try {
+                URI uri = new URI(endpointValue);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new URISyntaxException(endpointValue, "not an http(s) URL");
+                }
+                endpoint = Optional.of(uri);
+            } catch (URISyntaxException e) {
+                problems.add(AWS_ENDPOINT_URL + " must be an http(s) URL, was: " + endpointValue);
+            }
+        }
+        boolean needsAws = store instanceof StoreLocation.S3Bucket || credentials instanceof CredentialsLocation.Ssm;
+        if (needsAws && region.isEmpty()) {
+            problems.add(AWS_REGION + " is required for s3:// stores and ssm: credentials");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        return new ReceiverConfig(store, credentials, Duration.ofSeconds(ttl), level, health, namespace, port, bind, region,
+                endpoint);
+    }
+
+    private interface Parser<T> {
+        T parse();
+    }
+
+    private static <T> T parse(List<String> problems, String name, Parser<T> parser) {
+        try {
+            return parser.parse();
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            throw new IllegalArgumentException("is required");
+        }
+        return value;
+    }
+
+    private static int intSetting(List<String> problems, Map<String, String> env, String name, int def, int min,
+                                  int max) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return def;
+        }
+        try {
+            int v = Integer.parseInt(value.strip());
+            if (v < min || v > max) {
+                problems.add(name + " must be between " + min + " and " + max + ", was: " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problems.add(name + " must be a whole number, was: " + value);
+            return def;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

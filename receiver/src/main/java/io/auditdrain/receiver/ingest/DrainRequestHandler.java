@@ -1,0 +1,123 @@
+package io.auditdrain.receiver.ingest;
+
+import io.auditdrain.receiver.auth.CredentialStoreException;
+import io.auditdrain.receiver.auth.DrainAuthenticator;
+import io.auditdrain.receiver.store.DrainObject;
+import io.auditdrain.receiver.store.ObjectStore;
+import io.auditdrain.receiver.store.StoreException;
+import io.auditdrain.receiver.telemetry.RequestLog;
+import io.auditdrain.receiver.telemetry.RequestRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The receiver's request handling, shared by the Lambda handler and the local server.
+ *
+ * <p>Logplex's rules decide every status: any 2xx means delivered, any 4xx other than 429 means the batch is dropped
+ * for good, 5xx and timeouts mean it is retried. So: 200 only once every object is stored; 401 only when the
+ * credential is wrong (nothing may be stored); 413 only above the Lambda payload limit; 5xx whenever storing or
+ * checking the credential failed; never a 4xx for content, however malformed.
+ */
+public final class DrainRequestHandler {
+
+    /** Lambda's request payload limit; the local server enforces the same. */
+    public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+    private final DrainAuthenticator authenticator;
+    private final ObjectStore store;
+    private final Supplier<BatchEncoder> encoders;
+    private final RequestLog log;
+    private final String healthPath;
+    private final LongSupplier wallClock;
+
+    /**
+     * @param encoders gives the calling thread's encoder (its buffers are reused across that thread's requests)
+     */
+    public DrainRequestHandler(DrainAuthenticator authenticator, ObjectStore store, Supplier<BatchEncoder> encoders,
+                               RequestLog log, String healthPath, LongSupplier wallClock) {
+        this.authenticator = authenticator;
+        this.store = store;
+        this.encoders = encoders;
+        this.log = log;
+        this.healthPath = healthPath;
+        this.wallClock = wallClock;
+    }
+
+    public DrainResponse handle(DrainRequest request) {
+        long started = System.nanoTime();
+        String method = request.method() == null ? "" : request.method();
+        if ((method.equals("GET") || method.equals("HEAD")) && healthPath.equals(request.path())) {
+            return DrainResponse.of(200, "ok\n");
+        }
+        RequestRecord record = new RequestRecord();
+        record.method = method;
+        record.bytesIn = request.body() == null ? 0 : request.body().length;
+        record.frameId = BatchEncoder.plausibleFrameId(request.header("logplex-frame-id"));
+        record.drainToken = BatchEncoder.plausibleDrainToken(request.header("logplex-drain-token"));
+        record.declaredMessages = digitsOnly(request.header("logplex-msg-count"));
+        DrainResponse response;
+        try {
+            response = handleDrain(request, record);
+        } catch (RuntimeException e) {
+            record.error = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            response = DrainResponse.of(500, "internal error; retry\n");
+        }
+        record.status = response.status();
+        record.durationNanos = System.nanoTime() - started;
+        log.write(record);
+        return response;
+    }
+
+    private DrainResponse handleDrain(DrainRequest request, RequestRecord record) {
+        if (!record.method.equals("POST")) {
+            record.reason = "method not allowed";
+            return DrainResponse.of(405, "POST drain batches here\n", "allow", "POST");
+        }
+        if (request.body().length > MAX_BODY_BYTES) {
+            record.reason = "body above " + MAX_BODY_BYTES + " bytes";
+            return DrainResponse.of(413, "body too large\n");
+        }
+        DrainAuthenticator.Outcome outcome;
+        try {
+            outcome = authenticator.authenticate(request.header("authorization"));
+        } catch (CredentialStoreException e) {
+            record.error = e.getMessage();
+            return DrainResponse.of(503, "credential store unavailable; retry\n", "retry-after", "5");
+        }
+        if (outcome instanceof DrainAuthenticator.Outcome.Rejected rejected) {
+            record.reason = rejected.reason();
+            record.attemptedApp = rejected.app();
+            return DrainResponse.of(401, "unauthorized\n", "www-authenticate", "Basic realm=\"auditdrain\"");
+        }
+        String app = ((DrainAuthenticator.Outcome.Accepted) outcome).app();
+        record.app = app;
+        EncodedBatch batch = encoders.get().encode(request.body(), new BatchEncoder.BatchContext(app,
+                request.header("logplex-frame-id"), request.header("logplex-drain-token"), wallClock.getAsLong()));
+        record.messages = batch.messages();
+        record.malformedFrames = batch.malformedFrames();
+        record.overflowNotices = batch.overflowNotices();
+        record.bytesOut = batch.bytesOut();
+        List<String> keys = new ArrayList<>(batch.objects().size());
+        record.keys = keys;
+        for (DrainObject object : batch.objects()) {
+            try {
+                ObjectStore.PutOutcome put = store.put(object);
+                keys.add(object.key().toString());
+                if (put == ObjectStore.PutOutcome.ALREADY_STORED) {
+                    record.alreadyStored++;
+                }
+            } catch (StoreException e) {
+                record.error = e.getMessage();
+                return DrainResponse.of(503, "not stored; retry\n", "retry-after", "5");
+            }
+        }
+        return DrainResponse.of(200, "");
+    }
+
+    private static String digitsOnly(String value) {
+        return value != null && value.length() <= 9 && !value.isEmpty() && value.chars().allMatch(Character::isDigit)
+                ? value : null;
+    }
+}

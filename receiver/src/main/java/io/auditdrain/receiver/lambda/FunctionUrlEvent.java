@@ -1,0 +1,139 @@
+package io.auditdrain.receiver.lambda;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.auditdrain.receiver.ingest.DrainRequest;
+import io.auditdrain.receiver.ingest.DrainResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a Lambda Function URL request event (payload format 2.0) and writes its response, with streaming JSON only:
+ * no databind and no event classes to load at cold start.
+ */
+final class FunctionUrlEvent {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private FunctionUrlEvent() {
+    }
+
+    static DrainRequest read(InputStream in) throws IOException {
+        String method = null;
+        String path = "/";
+        Map<String, String> headers = new HashMap<>();
+        String body = null;
+        boolean base64 = false;
+        try (JsonParser p = JSON.createParser(in)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "rawPath":
+                        path = p.getText();
+                        break;
+                    case "headers":
+                        readHeaders(p, value, headers);
+                        break;
+                    case "requestContext":
+                        String m = readMethod(p, value);
+                        method = m != null ? m : method;
+                        break;
+                    case "body":
+                        body = value == JsonToken.VALUE_NULL ? null : p.getText();
+                        break;
+                    case "isBase64Encoded":
+                        base64 = value == JsonToken.VALUE_TRUE;
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+        }
+        if (method == null) {
+            throw new IOException("event has no requestContext.http.method: not a Function URL event");
+        }
+        byte[] bytes;
+        if (body == null) {
+            bytes = new byte[0];
+        } else if (base64) {
+            bytes = Base64.getDecoder().decode(body);
+        } else {
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+        }
+        return new DrainRequest(method.toUpperCase(Locale.ROOT), path, headers, bytes);
+    }
+
+    static void write(DrainResponse response, OutputStream out) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("statusCode", response.status());
+            g.writeObjectFieldStart("headers");
+            for (Map.Entry<String, String> header : response.headers().entrySet()) {
+                g.writeStringField(header.getKey(), header.getValue());
+            }
+            g.writeEndObject();
+            g.writeStringField("body", response.body());
+            g.writeBooleanField("isBase64Encoded", false);
+            g.writeEndObject();
+        }
+    }
+
+    private static void readHeaders(JsonParser p, JsonToken start, Map<String, String> headers) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName().toLowerCase(Locale.ROOT);
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.VALUE_STRING) {
+                headers.put(name, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** {@code requestContext.http.method}; the rest of requestContext is skipped. */
+    private static String readMethod(JsonParser p, JsonToken start) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String method = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("http") && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String httpField = p.currentName();
+                    p.nextToken();
+                    if (httpField.equals("method")) {
+                        method = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return method;
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("expected " + expected + " but found " + actual);
+        }
+    }
+}

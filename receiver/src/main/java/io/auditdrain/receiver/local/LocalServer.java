@@ -1,0 +1,111 @@
+package io.auditdrain.receiver.local;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.auditdrain.receiver.ingest.DrainRequest;
+import io.auditdrain.receiver.ingest.DrainRequestHandler;
+import io.auditdrain.receiver.ingest.DrainResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** The same request handling as the Lambda, behind the JDK's HTTP server (no extra dependency). */
+public final class LocalServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private LocalServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    public static LocalServer start(DrainRequestHandler handler, String bindAddress, int port, int threads)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
+        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "drain-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> serve(handler, exchange));
+        server.start();
+        return new LocalServer(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void serve(DrainRequestHandler handler, HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            Map<String, String> headers = lowerCaseHeaders(exchange.getRequestHeaders());
+            byte[] body = readBody(exchange.getRequestBody(), headers.get("content-length"));
+            DrainResponse response = body == null
+                    ? tooLarge()
+                    : handler.handle(new DrainRequest(method, exchange.getRequestURI().getRawPath(), headers, body));
+            Headers out = exchange.getResponseHeaders();
+            response.headers().forEach(out::set);
+            byte[] payload = response.body().getBytes(StandardCharsets.UTF_8);
+            boolean noBody = payload.length == 0 || method.equals("HEAD");
+            exchange.sendResponseHeaders(response.status(), noBody ? -1 : payload.length);
+            if (!noBody) {
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(payload);
+                }
+            }
+        }
+    }
+
+    /** The body, or null when it is larger than Lambda would accept (answered 413 without reading it all). */
+    private static byte[] readBody(InputStream in, String contentLength) throws IOException {
+        if (contentLength != null) {
+            try {
+                if (Long.parseLong(contentLength.strip()) > DrainRequestHandler.MAX_BODY_BYTES) {
+                    return null;
+                }
+            } catch (NumberFormatException e) {
+                // let the stream tell
+            }
+        }
+        byte[] body = in.readNBytes(DrainRequestHandler.MAX_BODY_BYTES + 1);
+        return body.length > DrainRequestHandler.MAX_BODY_BYTES ? null : body;
+    }
+
+    private static DrainResponse tooLarge() {
+        return new DrainResponse(413, "body too large\n", Map.of("content-type", "text/plain; charset=utf-8"));
+    }
+
+    private static Map<String, String> lowerCaseHeaders(Headers headers) {
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                out.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().get(0));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,32 @@
+package io.auditdrain.receiver.telemetry;
+
+import java.util.List;
+
+/**
+ * What happened to one drain request, filled in as it is handled and written as one log line. Holds no credential
+ * and no message content by construction: nothing here is ever given either.
+ */
+public final class RequestRecord {
+    public String method;
+    public int status;
+    /** The app the credential opened; null unless accepted. */
+    public String app;
+    /** A syntactically valid app name whose credential was refused; never a metric dimension. */
+    public String attemptedApp;
+    public String frameId;
+    public String drainToken;
+    /** Logplex-Msg-Count as sent, for comparison with {@link #messages}. */
+    public String declaredMessages;
+    public int messages;
+    public int malformedFrames;
+    public int overflowNotices;
+    public long bytesIn;
+    public long bytesOut;
+    public List<String> keys = List.of();
+    public int alreadyStored;
+    public long durationNanos;
+    /** Why a request was refused (4xx). */
+    public String reason;
+    /** Why a request failed (5xx). */
+    public String error;
+}
