@@ -9,6 +9,7 @@ import java.util.zip.CRC32C;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -39,6 +40,7 @@ public final class S3ObjectStore implements ObjectStore {
                 .contentType(DrainObject.CONTENT_TYPE)
                 .contentEncoding(DrainObject.CONTENT_ENCODING)
                 .contentLength((long) gzip.length)
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
                 .checksumCRC32C(crc32c(gzip))
                 .metadata(metadata(object))
                 .build();
