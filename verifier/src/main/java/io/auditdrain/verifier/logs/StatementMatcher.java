@@ -30,22 +30,52 @@ public final class StatementMatcher {
     public record Match(String form, String statement) {
     }
 
+    /**
+     * Matches a joined message. A chunk does not say whether it continues a line (split for length: join with
+     * nothing) or starts the next one (split at a line break: join with LF), so the table and the tag may each be
+     * found in either joining of the same message.
+     */
     public Optional<Match> match(LoggedMessage message) {
-        Optional<Match> m = match(message.text());
-        return m.isPresent() ? m : match(message.compact());
-    }
-
-    public Optional<Match> match(String text) {
-        Matcher m = MARKER.matcher(text);
-        if (!m.find()) {
+        Optional<String> lines = statementText(message.text());
+        Optional<String> compact = statementText(message.compact());
+        if (lines.isEmpty() && compact.isEmpty()) {
             return Optional.empty();
         }
-        String statement = text.substring(m.end());
-        if (containsWord(statement.toLowerCase(Locale.ROOT), table, false) && containsWord(statement, tag, true)) {
-            String form = m.group(1).strip();
-            return Optional.of(new Match(form.startsWith("execute") ? "execute" : form.replace(":", ""), statement));
+        String a = lines.orElse("");
+        String b = compact.orElse("");
+        boolean hasTable = containsTable(a) || containsTable(b);
+        boolean hasTag = containsWord(a, tag, true) || containsWord(b, tag, true);
+        if (hasTable && hasTag) {
+            return Optional.of(new Match(form(lines.isPresent() ? message.text() : message.compact()),
+                    lines.orElse(b)));
         }
         return Optional.empty();
+    }
+
+    /** Matches one message's text, as logged. */
+    public Optional<Match> match(String text) {
+        Optional<String> statement = statementText(text);
+        if (statement.isPresent() && containsTable(statement.get()) && containsWord(statement.get(), tag, true)) {
+            return Optional.of(new Match(form(text), statement.get()));
+        }
+        return Optional.empty();
+    }
+
+    /** The text after the first statement or AUDIT marker. */
+    private static Optional<String> statementText(String text) {
+        Matcher m = MARKER.matcher(text);
+        return m.find() ? Optional.of(text.substring(m.end())) : Optional.empty();
+    }
+
+    private static String form(String text) {
+        Matcher m = MARKER.matcher(text);
+        m.find();
+        String marker = m.group(1).strip();
+        return marker.startsWith("execute") ? "execute" : marker.substring(0, marker.length() - 1);
+    }
+
+    private boolean containsTable(String statement) {
+        return containsWord(statement.toLowerCase(Locale.ROOT), table, false);
     }
 
     /**
