@@ -42,7 +42,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code doctor}: the runbooks' "how to diagnose" steps, each a check with a verdict and a remedy. */
-@Command(name = "doctor", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
+        sortOptions = false, usageHelpWidth = 100, usageHelpAutoWidth = true,
         description = {
             "Check the role, its grants, the history triggers, statement logging, the bucket's settings and"
                     + " the drain's recent activity. Each check prints PASS, WARN, FAIL or SKIP, and the fix beside a"
@@ -51,11 +52,12 @@ import picocli.CommandLine.Spec;
             "Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage, configuration or"
                     + " connection error."},
         footer = {"", "Examples:",
-            "  AUDITDRAIN_APP_DATABASE_URL=postgres://raptor_app:...@host:5432/db \\",
-            "    java -jar auditdrain-verifier.jar doctor --app my-app --store s3://my-drain-bucket",
-            "  DATABASE_URL=postgres://owner:...@host:5432/db \\",
-            "    java -jar auditdrain-verifier.jar doctor --set-role raptor_app --app my-app"
-                    + " --store s3://my-drain-bucket --json"})
+            "  export AUDITDRAIN_APP_DATABASE_URL=postgres://raptor_app:...@host:5432/db",
+            "  java -jar auditdrain-verifier.jar doctor --app my-app --store s3://my-drain-bucket",
+            "",
+            "  export DATABASE_URL=postgres://owner:...@host:5432/db",
+            "  java -jar auditdrain-verifier.jar doctor --set-role raptor_app --app my-app \\",
+            "      --store s3://my-drain-bucket --json"})
 public final class DoctorCommand implements Callable<Integer> {
 
     static final String DEFAULT_AUDIT_TABLES = "customer_audit_events,users_history,sessions_history,"

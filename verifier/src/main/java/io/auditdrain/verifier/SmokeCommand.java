@@ -30,7 +30,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code smoke}: a tagged tracer INSERT as the restricted role, then a poll of the store until its statement shows. */
-@Command(name = "smoke", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "smoke", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
+        sortOptions = false, usageHelpWidth = 100, usageHelpAutoWidth = true,
         description = {
             "INSERT a uniquely tagged tracer row as the restricted role, then poll the drained objects until the"
                     + " logged statement holding the tag and the table name appears.",
@@ -38,11 +39,12 @@ import picocli.CommandLine.Spec;
             "Exit status: 0 found, 1 not found within --timeout (or the INSERT was refused), 2 usage,"
                     + " configuration or connection error."},
         footer = {"", "Examples:",
-            "  AUDITDRAIN_APP_DATABASE_URL=postgres://raptor_app:...@host:5432/db \\",
-            "    java -jar auditdrain-verifier.jar smoke --app my-app --store s3://my-drain-bucket",
-            "  DATABASE_URL=postgres://owner:...@host:5432/db \\",
-            "    java -jar auditdrain-verifier.jar smoke --app my-app --store s3://my-drain-bucket"
-                    + " --set-role raptor_app --json"})
+            "  export AUDITDRAIN_APP_DATABASE_URL=postgres://raptor_app:...@host:5432/db",
+            "  java -jar auditdrain-verifier.jar smoke --app my-app --store s3://my-drain-bucket",
+            "",
+            "  export DATABASE_URL=postgres://owner:...@host:5432/db",
+            "  java -jar auditdrain-verifier.jar smoke --set-role raptor_app --app my-app \\",
+            "      --store s3://my-drain-bucket --json"})
 public final class SmokeCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * ({@code smoke}) and that the setup around it holds ({@code doctor}).
  */
 @Command(name = "auditdrain-verifier", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
-        usageHelpAutoWidth = true,
+        usageHelpWidth = 100, usageHelpAutoWidth = true,
         subcommands = {SmokeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Proves end to end that a write by the application's restricted Postgres role is captured in the"
