@@ -63,6 +63,7 @@ class SmokeIT {
         VerifierRun run;
         try (DrainSimulator drain = drain(HerokuPostgresLines.standard())) {
             run = VerifierRun.run(appEnvironment(), smoke(bucket.store()));
+            assertTrue(drain.objectsWritten() > 0, "the drain stored objects");
         }
         run.assertExit(0);
         assertTrue(run.out().contains("PASS"), run.output());
@@ -80,6 +81,7 @@ class SmokeIT {
         VerifierRun run;
         try (DrainSimulator drain = drain(HerokuPostgresLines.standard())) {
             run = VerifierRun.run(appEnvironment(), smoke(bucket.store(), "--json"));
+            assertTrue(drain.objectsWritten() > 0, "the drain stored objects");
         }
         run.assertExit(0);
         JsonNode json = run.json();
@@ -110,6 +112,7 @@ class SmokeIT {
         VerifierRun run;
         try (DrainSimulator drain = drain(new HerokuPostgresLines("YELLOW", true, 40))) {
             run = VerifierRun.run(appEnvironment(), smoke(bucket.store(), "--json"));
+            assertTrue(drain.objectsWritten() > 0, "the drain stored objects");
         }
         run.assertExit(0);
         assertTrue(run.json().get("match").get("chunks").asInt() > 3, run.output());
@@ -155,6 +158,7 @@ class SmokeIT {
         VerifierRun run;
         try (DrainSimulator drain = drain(HerokuPostgresLines.standard())) {
             run = VerifierRun.run(env, smoke(bucket.store(), "--set-role", "raptor_app", "--json"));
+            assertTrue(drain.objectsWritten() > 0, "the drain stored objects");
         }
         run.assertExit(0);
         JsonNode json = run.json();
@@ -169,6 +173,7 @@ class SmokeIT {
         try (DrainSimulator drain = new DrainSimulator(db.server().csvLog(), DrainedObjects.directory(dir), APP,
                 HerokuPostgresLines.standard())) {
             run = VerifierRun.run(appEnvironment(), smoke("file:" + dir));
+            assertTrue(drain.objectsWritten() > 0, "the drain stored objects");
         }
         run.assertExit(0);
     }

@@ -10,7 +10,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
+import software.amazon.awssdk.services.s3.model.Transition;
 import software.amazon.awssdk.services.s3.model.TransitionStorageClass;
 
 /** A fresh bucket on the shared emulator, set up as the reference deployment's Terraform sets it up. */
@@ -37,18 +40,21 @@ public final class TestBucket {
         s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         s3.putPublicAccessBlock(r -> r.bucket(name).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
                 .ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
-        s3.putBucketEncryption(r -> r.bucket(name).serverSideEncryptionConfiguration(c -> c.rules(rule -> rule
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+        ServerSideEncryptionRule sse = ServerSideEncryptionRule.builder()
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)).build();
+        s3.putBucketEncryption(r -> r.bucket(name).serverSideEncryptionConfiguration(c -> c.rules(sse)));
         lifecycle(90);
         return this;
     }
 
     public void lifecycle(int expirationDays) {
-        s3.putBucketLifecycleConfiguration(r -> r.bucket(name).lifecycleConfiguration(c -> c.rules(rule -> rule
+        LifecycleRule rule = LifecycleRule.builder()
                 .id("retention").status(ExpirationStatus.ENABLED).filter(f -> f.prefix("logs/"))
-                .transitions(t -> t.days(30).storageClass(TransitionStorageClass.STANDARD_IA))
+                .transitions(Transition.builder().days(30).storageClass(TransitionStorageClass.STANDARD_IA).build())
                 .expiration(e -> e.days(expirationDays))
-                .noncurrentVersionExpiration(n -> n.noncurrentDays(expirationDays)))));
+                .noncurrentVersionExpiration(n -> n.noncurrentDays(expirationDays))
+                .build();
+        s3.putBucketLifecycleConfiguration(r -> r.bucket(name).lifecycleConfiguration(c -> c.rules(rule)));
     }
 
     public S3Client s3() {
