@@ -22,8 +22,9 @@ public final class ConnectionOptions {
     String urlVariable;
 
     @Option(names = "--set-role", paramLabel = "ROLE",
-            description = "Connect with an owner's URL and act as ROLE (SET ROLE ROLE), as the runbook's smoke"
-                    + " test does. Env: AUDITDRAIN_SET_ROLE.")
+            description = "The restricted role, reached through an owner's URL: smoke runs SET ROLE ROLE (as the"
+                    + " runbook's smoke test does), doctor examines ROLE from the owner's session."
+                    + " Env: AUDITDRAIN_SET_ROLE.")
     @FromEnvironment("AUDITDRAIN_SET_ROLE")
     String setRole;
 

@@ -223,8 +223,10 @@ public record DatabaseUrl(List<String> hosts, String database, String user, Stri
                 out.write(hi * 16 + lo);
                 i += 2;
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                int cp = s.codePointAt(i);
+                byte[] b = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
+                i += Character.charCount(cp) - 1;
             }
         }
         return out.toString(StandardCharsets.UTF_8);

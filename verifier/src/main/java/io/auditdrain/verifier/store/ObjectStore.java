@@ -1,6 +1,7 @@
 package io.auditdrain.verifier.store;
 
 import io.auditdrain.core.StoreLocation;
+import io.auditdrain.verifier.ConfigurationException;
 import io.auditdrain.verifier.Environment;
 import java.util.List;
 
@@ -26,6 +27,10 @@ public interface ObjectStore extends AutoCloseable {
         if (location instanceof StoreLocation.S3Bucket s3) {
             return new S3ObjectStore(S3ClientConfig.fromEnvironment(env).build(), s3.bucket());
         }
-        return new DirectoryObjectStore(((StoreLocation.Directory) location).path());
+        java.nio.file.Path dir = ((StoreLocation.Directory) location).path();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new ConfigurationException("the store directory " + dir + " does not exist");
+        }
+        return new DirectoryObjectStore(dir);
     }
 }
