@@ -120,9 +120,13 @@ public final class SmokeCommand implements Callable<Integer> {
             TracerWriter.Tracer tracer;
             String logStatement;
             Instant localAtInsert;
+            String sessionUser;
+            String role;
             try (RoleSession session = RoleSession.open(url, connection.roleToSet())) {
-                report.put("session_user", session.sessionUser());
-                report.put("role", session.currentUser());
+                sessionUser = session.sessionUser();
+                role = session.currentUser();
+                report.put("session_user", sessionUser);
+                report.put("role", role);
                 logStatement = session.show("log_statement");
                 report.put("log_statement", logStatement);
                 if (!json) {
@@ -147,9 +151,9 @@ public final class SmokeCommand implements Callable<Integer> {
             Clock databaseClock = Clock.offset(clock, skew);
             if (!json) {
                 out.printf("  tracer %s inserted into %s at %s (database clock)%n", tag, tableId, tracer.insertTime());
-                if (!session(report).equals(report.get("role"))) {
+                if (!sessionUser.equals(role)) {
                     out.printf("  note: with SET ROLE the statement is logged under %s's session settings;"
-                            + " doctor checks %s's own%n", report.get("session_user"), report.get("role"));
+                            + " doctor checks %s's own%n", sessionUser, role);
                 }
                 out.printf("  looking in %s from %s, every %s, for up to %s%n", store.describe() + "/"
                         + ObjectKeyLayout.appPrefix(app), tracer.insertTime().minus(margin),
@@ -174,10 +178,6 @@ public final class SmokeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }
-    }
-
-    private static String session(Map<String, Object> report) {
-        return String.valueOf(report.get("session_user"));
     }
 
     private int found(Map<String, Object> report, TracerSearch.Found found, TracerWriter.Tracer tracer,
