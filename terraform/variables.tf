@@ -77,9 +77,14 @@ variable "snapstart" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrent executions for the function; null leaves it unreserved."
+  description = "Reserved concurrent executions for the function; null leaves it unreserved. When all are busy Lambda answers 429, which Logplex retries."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.reserved_concurrency == null ? true : var.reserved_concurrency >= 1
+    error_message = "reserved_concurrency must be null or at least 1 (0 would stop the function)."
+  }
 }
 
 variable "java_tool_options" {

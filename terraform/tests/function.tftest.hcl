@@ -140,3 +140,35 @@ run "log_group_is_the_functions_own_with_retention" {
     error_message = "the log group must be /aws/lambda/<name> with the requested retention"
   }
 }
+
+run "concurrency_is_unreserved_by_default_and_can_be_capped" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.receiver.reserved_concurrent_executions == -1
+    error_message = "by default the function must not reserve concurrency"
+  }
+}
+
+run "reserved_concurrency_reaches_the_function" {
+  command = plan
+
+  variables {
+    reserved_concurrency = 5
+  }
+
+  assert {
+    condition     = aws_lambda_function.receiver.reserved_concurrent_executions == 5
+    error_message = "reserved_concurrency must reach the function"
+  }
+}
+
+run "reserved_concurrency_of_zero_is_refused" {
+  command = plan
+
+  variables {
+    reserved_concurrency = 0
+  }
+
+  expect_failures = [var.reserved_concurrency]
+}
