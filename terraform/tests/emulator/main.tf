@@ -44,7 +44,7 @@ variable "snapstart" {
 
 variable "apps" {
   type    = set(string)
-  default = ["acme-api-prod", "acme-api-staging"]
+  default = []
 }
 
 provider "aws" {
