@@ -55,11 +55,12 @@ locals {
           }
         },
         {
-          # The log group is created by Terraform, so no logs:CreateLogGroup.
+          # The log group is created by Terraform, so no logs:CreateLogGroup. "<group>:*" is the form AWS
+          # documents for these two actions: the group's streams, and nothing outside the group.
           Sid      = "WriteOwnLogs"
           Effect   = "Allow"
           Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-          Resource = ["${local.log_group_arn}:log-stream:*"]
+          Resource = ["${local.log_group_arn}:*"]
         },
       ],
       var.bucket_kms_key_arn == null ? [] : [

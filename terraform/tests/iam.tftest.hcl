@@ -71,7 +71,7 @@ run "each_statement_is_scoped_to_its_own_resources" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.receiver.policy).Statement : s.Resource if s.Sid == "WriteOwnLogs"] == [["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/auditdrain:log-stream:*"]]
+    condition     = [for s in jsondecode(aws_iam_role_policy.receiver.policy).Statement : s.Resource if s.Sid == "WriteOwnLogs"] == [["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/auditdrain:*"]]
     error_message = "log writes must be limited to the function's own log group"
   }
 }
