@@ -103,7 +103,14 @@ public class IngestBenchmark {
         bh.consume(lines.size());
     }
 
-    public static int bodyLength(int target) {
-        return RealisticTraffic.body(target, 42).length;
+    /** The same, with the byte-at-a-time line encoder this project started with (the "before"). */
+    @Benchmark
+    public void frameAndEncodeByteAtATime(Blackhole bh) {
+        lines.reset();
+        List<io.auditdrain.core.Frame> frames = LogplexFrameReader.read(body);
+        for (io.auditdrain.core.Frame f : frames) {
+            ByteAtATimeLineEncoder.encode(body, f.offset(), f.length(), lines);
+        }
+        bh.consume(lines.size());
     }
 }

@@ -78,4 +78,36 @@ class LineCodecTest {
         LineCodec.encode(b, 0, b.length, sink);
         return new String(sink.toByteArray(), UTF_8);
     }
+
+    @Test
+    void the_word_at_a_time_search_finds_the_first_special_byte_at_every_position() {
+        for (int len = 0; len < 40; len++) {
+            for (int at = -1; at < len; at++) {
+                for (byte special : new byte[] {'\n', '\r', '\\'}) {
+                    byte[] b = new byte[len];
+                    java.util.Arrays.fill(b, (byte) ('a' + 1));
+                    if (at >= 0) {
+                        b[at] = special;
+                        if (at + 3 < len) {
+                            b[at + 3] = '\n';
+                        }
+                    }
+                    for (int from = 0; from <= len; from++) {
+                        int expected = at >= from ? at : (at >= 0 && at + 3 < len && at + 3 >= from ? at + 3 : len);
+                        assertEquals(expected, LineCodec.indexOfSpecial(b, from, len), len + "/" + at + "/" + from);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void bytes_just_above_and_below_the_special_ones_are_not_mistaken_for_them() {
+        byte[] b = new byte[64];
+        for (int i = 0; i < b.length; i++) {
+            byte[] near = {0x09, 0x0b, 0x0c, 0x0e, 0x5b, 0x5d, (byte) 0x8a, (byte) 0x8d, (byte) 0xdc, (byte) 0xff, 0};
+            b[i] = near[i % near.length];
+        }
+        assertEquals(b.length, LineCodec.indexOfSpecial(b, 0, b.length));
+    }
 }
