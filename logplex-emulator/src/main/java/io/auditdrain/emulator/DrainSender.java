@@ -96,14 +96,18 @@ final class DrainSender {
         return builder.build();
     }
 
-    /** The exception's kind and message; the URL in it (if any) has no userinfo, since the request has none. */
+    /**
+     * The exception's kind and the first message along its causes ("ConnectException: Connection refused"). The
+     * request carries no userinfo, so no credential can be in it.
+     */
     private static String describe(IOException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
         }
-        String message = root.getMessage();
-        String kind = root.getClass().getSimpleName();
-        return message == null || message.isBlank() ? kind : kind + ": " + message;
+        String kind = e.getClass().getSimpleName();
+        return message == null ? kind : kind + ": " + message;
     }
 }
