@@ -37,6 +37,9 @@ public final class BatchEncoder implements AutoCloseable {
     /** Logplex's overflow notice says so early in the message; no need to scan a long line to its end. */
     private static final int OVERFLOW_SCAN_LIMIT = 160;
 
+    /** Any level will do for warming the code path before a SnapStart snapshot. */
+    public static final int PRIMING_LEVEL = 6;
+
     private static final Pattern FRAME_ID = Pattern.compile("[0-9A-Za-z]{1,64}");
     private static final Pattern DRAIN_TOKEN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 

@@ -102,13 +102,16 @@ public final class DrainRequestHandler {
         List<String> keys = new ArrayList<>(batch.objects().size());
         record.keys = keys;
         for (DrainObject object : batch.objects()) {
+            long putStarted = System.nanoTime();
             try {
                 ObjectStore.PutOutcome put = store.put(object);
+                record.storeNanos += System.nanoTime() - putStarted;
                 keys.add(object.key().toString());
                 if (put == ObjectStore.PutOutcome.ALREADY_STORED) {
                     record.alreadyStored++;
                 }
             } catch (StoreException e) {
+                record.storeNanos += System.nanoTime() - putStarted;
                 record.error = e.getMessage();
                 return DrainResponse.of(503, "not stored; retry\n", "retry-after", "5");
             }

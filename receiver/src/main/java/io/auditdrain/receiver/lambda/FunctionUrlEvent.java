@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.auditdrain.receiver.ingest.BatchEncoder;
 import io.auditdrain.receiver.ingest.DrainRequest;
 import io.auditdrain.receiver.ingest.DrainResponse;
 import java.io.IOException;
@@ -86,6 +87,23 @@ final class FunctionUrlEvent {
             g.writeBooleanField("isBase64Encoded", false);
             g.writeEndObject();
         }
+    }
+
+    /**
+     * Runs an in-memory request through parsing, encoding and response writing, so that a SnapStart snapshot holds
+     * those classes loaded and warm. Touches no network, store or log.
+     */
+    static void prime() throws IOException {
+        String message = "<190>1 2026-01-01T00:00:00.000001+00:00 host app web.1 - priming";
+        byte[] body = ((message.length() + 1) + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
+        String event = "{\"version\":\"2.0\",\"rawPath\":\"/logs\",\"headers\":{\"content-type\":"
+                + "\"application/logplex-1\"},\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"body\":\""
+                + Base64.getEncoder().encodeToString(body) + "\",\"isBase64Encoded\":true}";
+        DrainRequest request = read(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
+        try (BatchEncoder encoder = new BatchEncoder(BatchEncoder.PRIMING_LEVEL)) {
+            encoder.encode(request.body(), new BatchEncoder.BatchContext("priming", null, null, 0));
+        }
+        write(new DrainResponse(200, "", Map.of()), OutputStream.nullOutputStream());
     }
 
     private static void readHeaders(JsonParser p, JsonToken start, Map<String, String> headers) throws IOException {

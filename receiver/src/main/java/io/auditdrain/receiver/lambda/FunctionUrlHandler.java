@@ -18,9 +18,11 @@ import org.crac.Resource;
  * constructor (Lambda's init phase, which SnapStart snapshots): a configuration error fails init with the whole list
  * of problems, and every invocation is then a 5xx that Logplex retries.
  *
- * <p>After a SnapStart restore, cached credentials may be arbitrarily old (the snapshot may be days old), so they are
- * dropped and re-read on first use; SDK clients reconnect on their own, and {@code SecureRandom} (random object ids
- * are not used: ids derive from content) needs nothing.
+ * <p>SnapStart: before the snapshot, the request path is primed in memory (event parsing, framing, encoding, gzip;
+ * no network call and no object written), so restored instances start with those classes loaded and warm. After a
+ * restore, cached credentials may be arbitrarily old (the snapshot may be days old), so they are dropped and re-read
+ * on first use; pooled connections from before the snapshot are stale and the SDK reconnects on its own; object ids
+ * derive from content, so no random seed is shared between restored instances.
  */
 public final class FunctionUrlHandler implements RequestStreamHandler, Resource {
 
@@ -43,7 +45,8 @@ public final class FunctionUrlHandler implements RequestStreamHandler, Resource 
     }
 
     @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
+        FunctionUrlEvent.prime();
         receiver.credentials().clear();
     }
 

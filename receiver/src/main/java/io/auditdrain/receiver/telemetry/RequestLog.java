@@ -56,6 +56,8 @@ public final class RequestLog {
             if (r.alreadyStored > 0) {
                 g.writeNumberField("alreadyStored", r.alreadyStored);
             }
+            g.writeNumberField("durationMs", r.durationNanos / 1_000 / 1e3);
+            g.writeNumberField("storeMs", r.storeNanos / 1_000 / 1e3);
             writeIfPresent(g, "reason", r.reason);
             writeIfPresent(g, "error", r.error);
             long millis = r.durationNanos / 1_000_000;

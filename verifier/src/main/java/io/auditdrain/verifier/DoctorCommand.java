@@ -1,0 +1,248 @@
+package io.auditdrain.verifier;
+
+import io.auditdrain.core.StoreLocation;
+import io.auditdrain.verifier.db.DatabaseUrl;
+import io.auditdrain.verifier.db.RoleSession;
+import io.auditdrain.verifier.db.SqlIdentifier;
+import io.auditdrain.verifier.doctor.AuditTableGrantsCheck;
+import io.auditdrain.verifier.doctor.BucketEncryptionCheck;
+import io.auditdrain.verifier.doctor.BucketLifecycleCheck;
+import io.auditdrain.verifier.doctor.BucketVersioningCheck;
+import io.auditdrain.verifier.doctor.Check;
+import io.auditdrain.verifier.doctor.CheckResult;
+import io.auditdrain.verifier.doctor.DoctorContext;
+import io.auditdrain.verifier.doctor.DrainActivityCheck;
+import io.auditdrain.verifier.doctor.HistoryTriggersCheck;
+import io.auditdrain.verifier.doctor.MigrationTableGrantsCheck;
+import io.auditdrain.verifier.doctor.PublicAccessBlockCheck;
+import io.auditdrain.verifier.doctor.RoleCanLogInCheck;
+import io.auditdrain.verifier.doctor.RoleNotSuperuserCheck;
+import io.auditdrain.verifier.doctor.RoleOwnsNoAuditTableCheck;
+import io.auditdrain.verifier.doctor.StatementLoggingCheck;
+import io.auditdrain.verifier.doctor.Verdict;
+import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.S3ObjectStore;
+import java.io.PrintWriter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code doctor}: the runbooks' "how to diagnose" steps, each a check with a verdict and a remedy. */
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
+        sortOptions = false, usageHelpWidth = 100, usageHelpAutoWidth = true,
+        description = {
+            "Check the role, its grants, the history triggers, statement logging, the bucket's settings and"
+                    + " the drain's recent activity. Each check prints PASS, WARN, FAIL or SKIP, and the fix beside a"
+                    + " failure.",
+            "",
+            "Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage, configuration or"
+                    + " connection error."},
+        footer = {"", "Examples:",
+            "  export AUDITDRAIN_APP_DATABASE_URL=postgres://raptor_app:...@host:5432/db",
+            "  java -jar auditdrain-verifier.jar doctor --app my-app --store s3://my-drain-bucket",
+            "",
+            "  export DATABASE_URL=postgres://owner:...@host:5432/db",
+            "  java -jar auditdrain-verifier.jar doctor --set-role raptor_app --app my-app \\",
+            "      --store s3://my-drain-bucket --json"})
+public final class DoctorCommand implements Callable<Integer> {
+
+    static final String DEFAULT_AUDIT_TABLES = "customer_audit_events,users_history,sessions_history,"
+            + "passkeys_history,subscriptions_history,positions_history,trades_history";
+    static final String DEFAULT_TRIGGERS = "trg_users_history,trg_sessions_history,trg_passkeys_history";
+    static final String DEFAULT_MIGRATION_TABLES = "alembic_version,schema_migrations";
+
+    @ParentCommand
+    VerifierCli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TargetOptions target;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--audit-tables", paramLabel = "TABLE", split = ",", defaultValue = DEFAULT_AUDIT_TABLES,
+            description = "Append-only tables: exactly INSERT and SELECT for the role (default: ${DEFAULT-VALUE})."
+                    + " Env: AUDITDRAIN_AUDIT_TABLES.")
+    @FromEnvironment("AUDITDRAIN_AUDIT_TABLES")
+    List<String> auditTables;
+
+    @Option(names = "--history-triggers", paramLabel = "TRIGGER", split = ",", defaultValue = DEFAULT_TRIGGERS,
+            description = "Triggers that must exist and be enabled (default: ${DEFAULT-VALUE})."
+                    + " Env: AUDITDRAIN_HISTORY_TRIGGERS.")
+    @FromEnvironment("AUDITDRAIN_HISTORY_TRIGGERS")
+    List<String> historyTriggers;
+
+    @Option(names = "--migration-tables", paramLabel = "TABLE", split = ",", defaultValue = DEFAULT_MIGRATION_TABLES,
+            description = "Tables the role must have no privilege on, where they exist (default: ${DEFAULT-VALUE})."
+                    + " Env: AUDITDRAIN_MIGRATION_TABLES.")
+    @FromEnvironment("AUDITDRAIN_MIGRATION_TABLES")
+    List<String> migrationTables;
+
+    @Option(names = "--retention-days", paramLabel = "DAYS", defaultValue = "90",
+            description = "Least number of days the lifecycle must keep objects and noncurrent versions (default:"
+                    + " ${DEFAULT-VALUE}). Env: AUDITDRAIN_RETENTION_DAYS.")
+    @FromEnvironment("AUDITDRAIN_RETENTION_DAYS")
+    int retentionDays;
+
+    @Option(names = "--silence", paramLabel = "DURATION", defaultValue = "15m", converter = DurationConverter.class,
+            description = "The drain fails the activity check when the app's newest object is older than this"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration silence;
+
+    @Option(names = "--json", description = "Print one JSON document instead of text (for CI).")
+    boolean json;
+
+    static List<Check> checks() {
+        return List.of(new RoleCanLogInCheck(), new RoleNotSuperuserCheck(), new RoleOwnsNoAuditTableCheck(),
+                new AuditTableGrantsCheck(), new MigrationTableGrantsCheck(), new HistoryTriggersCheck(),
+                new StatementLoggingCheck(), new BucketVersioningCheck(), new PublicAccessBlockCheck(),
+                new BucketEncryptionCheck(), new BucketLifecycleCheck(), new DrainActivityCheck());
+    }
+
+    @Override
+    public Integer call() {
+        Environment env = cli.environment();
+        if (retentionDays < 1) {
+            throw new ConfigurationException("--retention-days must be at least 1");
+        }
+        if (silence.isZero() || silence.isNegative()) {
+            throw new ConfigurationException("--silence must be positive");
+        }
+        List<SqlIdentifier> tables = identifiers(auditTables, "--audit-tables");
+        List<SqlIdentifier> triggers = identifiers(historyTriggers, "--history-triggers");
+        for (SqlIdentifier t : triggers) {
+            if (t.schema() != null) {
+                throw new ConfigurationException("--history-triggers takes trigger names without a schema: " + t);
+            }
+        }
+        List<SqlIdentifier> migrations = identifiers(migrationTables, "--migration-tables");
+        Optional<String> app = target.hasApp() ? Optional.of(target.app()) : Optional.empty();
+        Optional<StoreLocation> location = target.hasStore() ? Optional.of(target.store()) : Optional.empty();
+        DatabaseUrl url = connection.url(env);
+        SqlIdentifier roleToCheck = connection.roleToSet();
+
+        // The owner's session examines the role through the catalog: no SET ROLE, so that a missing role is a
+        // failed check rather than a connection error.
+        try (RoleSession session = RoleSession.open(url, null);
+             ObjectStore store = location.map(l -> ObjectStore.open(l, env)).orElse(null)) {
+            SqlIdentifier role = roleToCheck != null ? roleToCheck : SqlIdentifier.role(session.sessionUser());
+            Optional<DoctorContext.Bucket> bucket = store instanceof S3ObjectStore s3
+                    ? Optional.of(new DoctorContext.Bucket(s3.client(), s3.bucket())) : Optional.empty();
+            DoctorContext context = new DoctorContext(session, role, roleExists(session, role), tables, triggers,
+                    migrations, bucket, Optional.ofNullable(store), app, retentionDays, silence, cli.clock());
+            List<CheckResult> results = new ArrayList<>();
+            for (Check check : checks()) {
+                results.add(run(check, context, url));
+            }
+            return report(results, context, url, store);
+        }
+    }
+
+    private static CheckResult run(Check check, DoctorContext context, DatabaseUrl url) {
+        try {
+            return check.run(context);
+        } catch (SQLException e) {
+            return CheckResult.fail(check.name(), "could not check: " + RoleSession.oneLine(url.redact(
+                    e.getMessage())), "check the session's access to the catalog");
+        } catch (ConfigurationException e) {
+            return CheckResult.fail(check.name(), "could not check: " + e.getMessage(), "");
+        } catch (Exception e) {
+            return CheckResult.fail(check.name(), "could not check: " + e, "");
+        }
+    }
+
+    private int report(List<CheckResult> results, DoctorContext context, DatabaseUrl url, ObjectStore store) {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+        for (Verdict v : Verdict.values()) {
+            counts.put(v, 0);
+        }
+        results.forEach(r -> counts.merge(r.verdict(), 1, Integer::sum));
+        boolean failed = counts.get(Verdict.FAIL) > 0;
+        Map<String, String> descriptions = new LinkedHashMap<>();
+        checks().forEach(c -> descriptions.put(c.name(), c.description()));
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("command", "doctor");
+            doc.put("result", failed ? "FAIL" : "PASS");
+            doc.put("role", context.role().name());
+            doc.put("session_user", context.session().sessionUser());
+            doc.put("database", url.toString());
+            doc.put("app", context.app().orElse(null));
+            doc.put("store", store == null ? null : store.describe());
+            List<Object> checks = new ArrayList<>();
+            for (CheckResult r : results) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("name", r.name());
+                c.put("verdict", r.verdict());
+                c.put("description", descriptions.get(r.name()));
+                c.put("detail", r.detail());
+                c.put("remedy", r.remedy());
+                checks.add(c);
+            }
+            doc.put("checks", checks);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            counts.forEach((v, n) -> summary.put(v.name().toLowerCase(java.util.Locale.ROOT), n));
+            doc.put("summary", summary);
+            out.println(JsonOutput.write(doc));
+        } else {
+            out.printf("doctor: role %s, connected as %s to %s%s%s%n", context.role().name(),
+                    context.session().sessionUser(), url, context.app().map(a -> ", app " + a).orElse(""),
+                    store == null ? "" : ", store " + store.describe());
+            int width = results.stream().mapToInt(r -> r.name().length()).max().orElse(10);
+            for (CheckResult r : results) {
+                out.printf("%-4s  %-" + width + "s  %s%n", r.verdict(), r.name(), r.detail());
+                if (!r.remedy().isEmpty() && r.verdict() != Verdict.PASS) {
+                    out.printf("      %" + width + "s  fix: %s%n", "", r.remedy());
+                }
+            }
+            out.printf("%s  %d checks: %d passed, %d warned, %d failed, %d skipped%n", failed ? "FAIL" : "PASS",
+                    results.size(), counts.get(Verdict.PASS), counts.get(Verdict.WARN), counts.get(Verdict.FAIL),
+                    counts.get(Verdict.SKIP));
+        }
+        out.flush();
+        return failed ? ExitCodes.FAILED : ExitCodes.PASS;
+    }
+
+    private static boolean roleExists(RoleSession session, SqlIdentifier role) {
+        try (PreparedStatement ps = session.connection().prepareStatement(
+                "SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, role.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new ConfigurationException("could not read pg_roles: " + RoleSession.oneLine(e.getMessage()), e);
+        }
+    }
+
+    private static List<SqlIdentifier> identifiers(List<String> names, String option) {
+        List<SqlIdentifier> ids = new ArrayList<>();
+        for (String n : names) {
+            if (!n.isBlank()) {
+                ids.add(SqlIdentifier.of(n));
+            }
+        }
+        if (ids.isEmpty() && !option.equals("--migration-tables")) {
+            throw new ConfigurationException(option + " needs at least one name");
+        }
+        return List.copyOf(ids);
+    }
+}

@@ -1,0 +1,96 @@
+package io.auditdrain.verifier.doctor;
+
+import io.auditdrain.verifier.db.SqlIdentifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Grant matrix, Block C: exactly INSERT and SELECT on every audit and history table, nothing else (no UPDATE,
+ * DELETE, TRUNCATE, REFERENCES or TRIGGER, not even on one column). Privileges through PUBLIC or another role count.
+ * A table the role owns cannot be judged by its grants: that is {@link RoleOwnsNoAuditTableCheck}'s failure.
+ */
+public final class AuditTableGrantsCheck implements Check {
+
+    private static final Set<String> EXPECTED = Set.of("INSERT", "SELECT");
+
+    @Override
+    public String name() {
+        return "audit-table-grants";
+    }
+
+    @Override
+    public String description() {
+        return "exactly INSERT and SELECT on each audit and history table";
+    }
+
+    @Override
+    public CheckResult run(DoctorContext ctx) throws Exception {
+        if (!ctx.roleExists()) {
+            return CheckResult.skip(name(), "the role does not exist");
+        }
+        String role = ctx.role().name();
+        String roleSql = ctx.role().display();
+        List<String> failures = new ArrayList<>();
+        List<String> remedies = new ArrayList<>();
+        List<String> notJudged = new ArrayList<>();
+        for (SqlIdentifier table : ctx.auditTables()) {
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), role, table);
+            if (!facts.exists()) {
+                failures.add(table.display() + " does not exist");
+                remedies.add("apply the schema migrations (reference: db/migrations/002_audit_tables.sql), or pass"
+                        + " --audit-tables with this deployment's tables");
+                continue;
+            }
+            if (facts.ownedByRole()) {
+                notJudged.add(facts.relation());
+                continue;
+            }
+            Set<String> held = new LinkedHashSet<>();
+            Map<String, Set<String>> extraByGrantee = new LinkedHashMap<>();
+            for (TableFacts.Grant g : facts.grants()) {
+                if (g.column() == null) {
+                    held.add(g.privilege());
+                    if (!EXPECTED.contains(g.privilege())) {
+                        extraByGrantee.computeIfAbsent(g.grantee(), k -> new LinkedHashSet<>()).add(g.privilege());
+                    }
+                } else if (!EXPECTED.contains(g.privilege())) {
+                    failures.add(facts.relation() + ": " + g.privilege() + " (" + g.column() + ") granted to "
+                            + g.grantee());
+                    remedies.add("REVOKE " + g.privilege() + " (" + SqlIdentifier.role(g.column()).display()
+                            + ") ON TABLE " + facts.sqlName() + " FROM " + granteeSql(g.grantee()) + ";");
+                }
+            }
+            for (Map.Entry<String, Set<String>> e : extraByGrantee.entrySet()) {
+                String via = e.getKey().equals(role) ? "" : e.getKey().equals("PUBLIC") ? " (to PUBLIC)"
+                        : " (through role " + e.getKey() + ")";
+                failures.add(facts.relation() + ": " + String.join(", ", e.getValue()) + " granted" + via);
+                remedies.add("REVOKE " + String.join(", ", e.getValue()) + " ON TABLE " + facts.sqlName() + " FROM "
+                        + granteeSql(e.getKey()) + ";");
+            }
+            List<String> missing = EXPECTED.stream().filter(p -> !held.contains(p)).sorted().toList();
+            if (!missing.isEmpty()) {
+                failures.add(facts.relation() + ": " + String.join(" and ", missing) + " missing");
+                remedies.add("GRANT " + String.join(", ", missing) + " ON TABLE " + facts.sqlName() + " TO " + roleSql
+                        + ";");
+            }
+        }
+        String note = notJudged.isEmpty() ? "" : "; not judged, owned by " + role + " (see role-owns-no-audit-table): "
+                + String.join(", ", notJudged);
+        if (!failures.isEmpty()) {
+            return CheckResult.fail(name(), String.join("; ", failures) + note,
+                    String.join(" ", remedies.stream().distinct().toList()));
+        }
+        int judged = ctx.auditTables().size() - notJudged.size();
+        String detail = role + " has exactly INSERT and SELECT on " + judged + " audit tables" + note;
+        return notJudged.isEmpty() ? CheckResult.pass(name(), detail)
+                : CheckResult.warn(name(), detail, "see role-owns-no-audit-table");
+    }
+
+    static String granteeSql(String grantee) {
+        return grantee.equals("PUBLIC") ? "PUBLIC" : SqlIdentifier.role(grantee).display();
+    }
+}

@@ -1,0 +1,45 @@
+package io.auditdrain.verifier.doctor;
+
+import io.auditdrain.verifier.db.RoleSession;
+import io.auditdrain.verifier.db.SqlIdentifier;
+import io.auditdrain.verifier.store.ObjectStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What the checks look at.
+ *
+ * @param session      a session of the role itself, or of an owner (then {@link #sessionIsRole()} is false)
+ * @param role         the restricted role under test
+ * @param roleExists   whether {@code pg_roles} has it; the checks about its privileges skip otherwise
+ * @param bucket       the S3 bucket and a client for it; empty for a directory store or no store
+ * @param store        the store the drain writes to; empty when none was given
+ * @param app          the Heroku app whose objects the drain writes; empty when none was given
+ */
+public record DoctorContext(RoleSession session, SqlIdentifier role, boolean roleExists,
+                            List<SqlIdentifier> auditTables, List<SqlIdentifier> historyTriggers,
+                            List<SqlIdentifier> migrationTables, Optional<Bucket> bucket,
+                            Optional<ObjectStore> store, Optional<String> app, int retentionDays,
+                            Duration silenceWindow, Clock clock) {
+
+    public record Bucket(S3Client client, String name) {
+    }
+
+    /** Whether the session logged in as the role itself (not an owner acting through SET ROLE). */
+    public boolean sessionIsRole() {
+        return session.sessionUser().equals(role.name());
+    }
+
+    /** Who should own the audit tables, for remedies: the owner we are connected as, when we are. */
+    public String ownerForRemedy() {
+        return sessionIsRole() ? "<owner_role>" : SqlIdentifier.role(session.sessionUser()).display();
+    }
+
+    /** The app for CLI remedies. */
+    public String appForRemedy() {
+        return app.orElse("<app>");
+    }
+}

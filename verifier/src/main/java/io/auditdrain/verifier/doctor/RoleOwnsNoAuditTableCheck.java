@@ -1,0 +1,69 @@
+package io.auditdrain.verifier.doctor;
+
+import io.auditdrain.verifier.db.SqlIdentifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The role owns none of the audit tables (nor their schema): an owner can disable or drop the history triggers and
+ * grant itself anything, so every REVOKE would be paper only (RCA: owner privilege voids append-only).
+ */
+public final class RoleOwnsNoAuditTableCheck implements Check {
+
+    @Override
+    public String name() {
+        return "role-owns-no-audit-table";
+    }
+
+    @Override
+    public String description() {
+        return "the role owns none of the audit tables, directly or through a role it belongs to";
+    }
+
+    @Override
+    public CheckResult run(DoctorContext ctx) throws Exception {
+        if (!ctx.roleExists()) {
+            return CheckResult.skip(name(), "the role does not exist");
+        }
+        String role = ctx.role().name();
+        List<String> problems = new ArrayList<>();
+        List<String> remedies = new ArrayList<>();
+        int present = 0;
+        for (SqlIdentifier table : ctx.auditTables()) {
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), role, table);
+            if (!facts.exists()) {
+                continue;
+            }
+            present++;
+            if (facts.ownedByRole()) {
+                if (facts.owner().equals(role)) {
+                    problems.add(facts.relation() + " is owned by " + role);
+                    remedies.add("ALTER TABLE " + facts.sqlName() + " OWNER TO " + ctx.ownerForRemedy() + ";");
+                } else {
+                    problems.add(facts.relation() + " is owned by " + facts.owner() + ", which " + role
+                            + " is a member of");
+                    remedies.add("REVOKE " + SqlIdentifier.role(facts.owner()).display() + " FROM "
+                            + ctx.role().display() + ";");
+                }
+            }
+            if (facts.schemaOwnedByRole()) {
+                if (facts.schemaOwner().equals("pg_database_owner")) {
+                    problems.add(role + " owns the database, and so the schema " + facts.schema() + " of "
+                            + facts.relation() + ": it can drop the table");
+                    remedies.add("ALTER DATABASE " + SqlIdentifier.role(ctx.session().database()).display()
+                            + " OWNER TO " + ctx.ownerForRemedy() + ";");
+                } else {
+                    problems.add(role + " owns (or is a member of the owner of) the schema " + facts.schema()
+                            + " of " + facts.relation() + ": it can drop the table");
+                    remedies.add("ALTER SCHEMA " + SqlIdentifier.role(facts.schema()).display() + " OWNER TO "
+                            + ctx.ownerForRemedy() + ";");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            return CheckResult.fail(name(), String.join("; ", problems),
+                    String.join(" ", remedies.stream().distinct().toList()));
+        }
+        return CheckResult.pass(name(), role + " owns none of the " + present + " audit tables present");
+    }
+}

@@ -1,0 +1,74 @@
+package io.auditdrain.verifier.store;
+
+import io.auditdrain.core.ObjectKeyLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Drained objects in a local directory that mirrors the key layout ({@code <dir>/logs/<app>/<YYYY>/<MM>/<DD>/...}),
+ * as the local receiver writes them. A directory cannot be listed from a key onwards, so one day's directory is read
+ * and filtered; keys come only from {@link ObjectKeyLayout}, so no path leaves the directory.
+ */
+public final class DirectoryObjectStore implements ObjectStore {
+
+    private final Path root;
+
+    public DirectoryObjectStore(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public List<StoredObject> listAfter(String prefix, String startAfter) {
+        if (startAfter == null || !startAfter.startsWith(prefix) || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("startAfter must lie under the directory prefix " + prefix);
+        }
+        Path dir = resolve(prefix);
+        List<StoredObject> objects = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                String key = prefix + p.getFileName();
+                if (key.compareTo(startAfter) > 0 && Files.isRegularFile(p)) {
+                    Instant modified = Files.getLastModifiedTime(p).toInstant();
+                    objects.add(new StoredObject(key, modified));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new StoreException("could not list " + dir + ": " + e.getMessage(), e);
+        }
+        return objects;
+    }
+
+    @Override
+    public byte[] read(String key) {
+        try {
+            return Files.readAllBytes(resolve(key));
+        } catch (IOException e) {
+            throw new StoreException("could not read " + resolve(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "file:" + root;
+    }
+
+    @Override
+    public void close() {
+        // nothing held open
+    }
+
+    private Path resolve(String key) {
+        if (!key.startsWith(ObjectKeyLayout.ROOT) || key.contains("..") || key.contains("\\")) {
+            throw new IllegalArgumentException("not a key of the layout: " + key);
+        }
+        return root.resolve(key);
+    }
+}

@@ -1,0 +1,36 @@
+package io.auditdrain.verifier.store;
+
+import io.auditdrain.core.StoreLocation;
+import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.Environment;
+import java.util.List;
+
+/** Read access to drained objects, in an S3 bucket or a local directory that mirrors the key layout. */
+public interface ObjectStore extends AutoCloseable {
+
+    /**
+     * The objects whose key starts with {@code prefix} and sorts after {@code startAfter}, in key order, every page of
+     * them. {@code startAfter} must itself start with {@code prefix}: a reader never lists a whole day.
+     */
+    List<StoredObject> listAfter(String prefix, String startAfter);
+
+    /** The object's bytes as stored. */
+    byte[] read(String key);
+
+    /** {@code s3://bucket} or {@code file:dir}: for messages. */
+    String describe();
+
+    @Override
+    void close();
+
+    static ObjectStore open(StoreLocation location, Environment env) {
+        if (location instanceof StoreLocation.S3Bucket s3) {
+            return new S3ObjectStore(S3ClientConfig.fromEnvironment(env).build(), s3.bucket());
+        }
+        java.nio.file.Path dir = ((StoreLocation.Directory) location).path();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new ConfigurationException("the store directory " + dir + " does not exist");
+        }
+        return new DirectoryObjectStore(dir);
+    }
+}

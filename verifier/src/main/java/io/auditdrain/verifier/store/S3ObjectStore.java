@@ -1,0 +1,92 @@
+package io.auditdrain.verifier.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Drained objects in an S3 bucket, listed with ListObjectsV2 and {@code StartAfter}. */
+public final class S3ObjectStore implements ObjectStore {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final int pageSize;
+
+    public S3ObjectStore(S3Client s3, String bucket) {
+        this(s3, bucket, 1000);
+    }
+
+    /** @param pageSize keys per ListObjectsV2 page (1..1000); small values exercise pagination in tests */
+    public S3ObjectStore(S3Client s3, String bucket, int pageSize) {
+        if (pageSize < 1 || pageSize > 1000) {
+            throw new IllegalArgumentException("page size must be 1..1000: " + pageSize);
+        }
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.pageSize = pageSize;
+    }
+
+    public S3Client client() {
+        return s3;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    @Override
+    public List<StoredObject> listAfter(String prefix, String startAfter) {
+        if (startAfter == null || !startAfter.startsWith(prefix)) {
+            throw new IllegalArgumentException("startAfter must lie under the prefix " + prefix);
+        }
+        List<StoredObject> objects = new ArrayList<>();
+        String token = null;
+        try {
+            do {
+                ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
+                        .maxKeys(pageSize);
+                // S3 ignores StartAfter once a continuation token is given; send one or the other.
+                request = token == null ? request.startAfter(startAfter) : request.continuationToken(token);
+                ListObjectsV2Response page = s3.listObjectsV2(request.build());
+                for (S3Object o : page.contents()) {
+                    objects.add(new StoredObject(o.key(), o.lastModified()));
+                }
+                token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            } while (token != null);
+        } catch (SdkException e) {
+            throw failure("list s3://" + bucket + "/" + prefix, e);
+        }
+        return objects;
+    }
+
+    @Override
+    public byte[] read(String key) {
+        try {
+            return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray();
+        } catch (SdkException e) {
+            throw failure("read s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "s3://" + bucket;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    static StoreException failure(String what, SdkException e) {
+        String reason = e instanceof S3Exception s3e && s3e.awsErrorDetails() != null
+                ? s3e.awsErrorDetails().errorCode() + " (HTTP " + s3e.statusCode() + ")"
+                : e.getMessage();
+        return new StoreException("could not " + what + ": " + reason, e);
+    }
+}

@@ -1,0 +1,50 @@
+package io.auditdrain.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The artifact itself: the shaded jar under its fixed name runs the CLI with its own classpath only. */
+class VerifierJarIT {
+
+    private static final Path JAR = Path.of("target", "auditdrain-verifier.jar");
+
+    private record Result(int exitCode, String out) {
+    }
+
+    private static Result java(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AUDITDRAIN_") || k.equals("DATABASE_URL"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the jar answers within a minute");
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void the_shaded_jar_answers_help_and_version() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package");
+        Result help = java("--help");
+        assertEquals(0, help.exitCode(), help.out());
+        assertTrue(help.out().contains("smoke") && help.out().contains("doctor"), help.out());
+        Result version = java("--version");
+        assertTrue(version.out().startsWith("auditdrain-verifier 0."), version.out());
+    }
+
+    @Test
+    void the_shaded_jar_maps_a_configuration_error_to_exit_code_2() throws Exception {
+        Result run = java("smoke", "--app", "my-app", "--store", "s3://some-bucket");
+        assertEquals(2, run.exitCode(), run.out());
+        assertTrue(run.out().contains("AUDITDRAIN_APP_DATABASE_URL is not set"), run.out());
+    }
+}

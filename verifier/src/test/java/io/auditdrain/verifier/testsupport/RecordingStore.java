@@ -1,0 +1,52 @@
+package io.auditdrain.verifier.testsupport;
+
+import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.StoredObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An object store that notes every listing and read, so that tests can see what a search asked for. */
+public final class RecordingStore implements ObjectStore {
+
+    public record Listing(String prefix, String startAfter) {
+    }
+
+    private final ObjectStore delegate;
+    private final List<Listing> listings = new ArrayList<>();
+    private final List<String> reads = new ArrayList<>();
+
+    public RecordingStore(ObjectStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /** The distinct listings, in the order first made. */
+    public List<Listing> listings() {
+        return listings.stream().distinct().toList();
+    }
+
+    public List<String> reads() {
+        return List.copyOf(reads);
+    }
+
+    @Override
+    public List<StoredObject> listAfter(String prefix, String startAfter) {
+        listings.add(new Listing(prefix, startAfter));
+        return delegate.listAfter(prefix, startAfter);
+    }
+
+    @Override
+    public byte[] read(String key) {
+        reads.add(key);
+        return delegate.read(key);
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
