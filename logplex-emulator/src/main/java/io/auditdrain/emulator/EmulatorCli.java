@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,10 +113,21 @@ public final class EmulatorCli implements Callable<Integer> {
 
     public static void main(String[] args) {
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "emulator-stop"));
-        System.exit(execute(System.getenv(), stop, out, err, args));
+        // On SIGTERM the JVM halts once its hooks return: this one holds it until what is buffered has been sent.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(LogplexEmulator.CLOSE_GRACE.toSeconds() * 2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "emulator-stop"));
+        int code = execute(System.getenv(), stop, out, err, args);
+        finished.countDown();
+        System.exit(code);
     }
 
     /** Runs the CLI until {@code stop} is counted down; returns the exit code. */
@@ -125,7 +137,8 @@ public final class EmulatorCli implements Callable<Integer> {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            cmd.getErr().println("logplex-emulator: " + e.getMessage());
+            cmd.getErr().println("logplex-emulator: " + (e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName()));
             return 2;
         });
         cl.getCommandSpec().exitCodeOnInvalidInput(2);

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -41,13 +41,27 @@ final class HerokuPostgresFormat {
 
     private final String attachment;
     private final int chunkBytes;
-    private final Map<String, ProcessLog> processes = new HashMap<>();
+    /** Recently seen processes; the least recently logging ones are forgotten beyond this many. */
+    private static final int MAX_PROCESSES = 10_000;
+
+    private final Map<String, ProcessLog> processes = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ProcessLog> eldest) {
+            return size() > MAX_PROCESSES;
+        }
+    };
     private long postmasterSequence;
 
     /** What PostgreSQL's static counters hold for one process. */
     private static final class ProcessLog {
+        final String sessionId;
         long sequence;
         long extraPrefixes;
+
+        ProcessLog(String sessionId, long inheritedSequence) {
+            this.sessionId = sessionId;
+            this.sequence = inheritedSequence;
+        }
     }
 
     HerokuPostgresFormat(String attachment, int chunkBytes) {
@@ -72,11 +86,12 @@ final class HerokuPostgresFormat {
      * @param fallbackTime stamps the messages when the record's log_time cannot be read
      */
     List<SyslogMessage> format(PostgresLogRecord record, Instant fallbackTime) {
-        ProcessLog process = processes.computeIfAbsent(record.processId(), pid -> {
-            ProcessLog p = new ProcessLog();
-            p.sequence = postmasterSequence;
-            return p;
-        });
+        ProcessLog process = processes.get(record.processId());
+        if (process == null || !process.sessionId.equals(record.sessionId())) {
+            // A new process, or a reused pid (its session id differs): counters start from the postmaster's.
+            process = new ProcessLog(record.sessionId(), postmasterSequence);
+            processes.put(record.processId(), process);
+        }
         process.sequence++;
         if ("postmaster".equals(record.backendType())) {
             postmasterSequence = process.sequence;

@@ -180,6 +180,15 @@ class HerokuPostgresFormatTest {
     }
 
     @Test
+    void a_reused_pid_with_a_new_session_counts_from_the_start_again() {
+        format.format(Records.clientBackend("4242", 1, "statement: SELECT 1").build(), NOW);
+        format.format(Records.clientBackend("4242", 2, "statement: SELECT 2").build(), NOW);
+        SyslogMessage reused = format.format(Records.clientBackend("4242", 1, "statement: SELECT 3")
+                .set(5, "6b0400aa.4242").build(), NOW).get(0);
+        assertTrue(reused.text().startsWith("[DATABASE] [1-1] "), reused.text());
+    }
+
+    @Test
     void an_unreadable_log_time_is_stamped_with_the_arrival_time_in_whole_seconds() {
         SyslogMessage m = format.format(Records.clientBackend("4242", 1, "statement: SELECT").set(0, "garbled")
                 .build(), NOW).get(0);
