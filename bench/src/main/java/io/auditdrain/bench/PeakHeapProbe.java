@@ -1,0 +1,51 @@
+package io.auditdrain.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.auditdrain.receiver.lambda.FunctionUrlHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Base64;
+
+/**
+ * The peak heap of one 6 MB request through the Lambda handler (the Function URL event holds the body base64-encoded,
+ * about 8 MB of JSON), to a directory store with file credentials, so that nothing but the receiver is measured.
+ * Launched by {@link Memory} in a JVM with the heap a 256 MB function gives; prints the peak of the heap pools.
+ */
+public final class PeakHeapProbe {
+
+    private PeakHeapProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        byte[] body = RealisticTraffic.body(6 * 1024 * 1024 - 20_000, 6);
+        String authorization = "Basic " + Base64.getEncoder().encodeToString("heap-app:heap-secret".getBytes(UTF_8));
+        byte[] event = ("{\"version\":\"2.0\",\"rawPath\":\"/logs\",\"headers\":{\"authorization\":\"" + authorization
+                + "\"},\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"body\":\""
+                + Base64.getEncoder().encodeToString(body) + "\",\"isBase64Encoded\":true}").getBytes(UTF_8);
+        FunctionUrlHandler handler = new FunctionUrlHandler();
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        long before = heapUsed();
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), response, null);
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        String status = response.toString(UTF_8).replaceAll(".*\"statusCode\":(\\d+).*", "$1");
+        System.out.printf("PEAKHEAP body=%d event=%d before=%d peak=%d max=%d status=%s%n", body.length, event.length,
+                before, peak, Runtime.getRuntime().maxMemory(), status);
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,71 @@
+# Outputs for the operator and the scripts. None of them holds a secret.
+
+output "function_url" {
+  description = "The receiver's public Function URL (on the live alias). A drain URL is https://<app>:<secret>@<host>/logs."
+  value       = aws_lambda_function_url.receiver.function_url
+}
+
+output "function_url_host" {
+  description = "Host part of the Function URL, as used in drain URLs."
+  value       = local.function_url_host
+}
+
+output "function_name" {
+  description = "Name of the receiver function."
+  value       = aws_lambda_function.receiver.function_name
+}
+
+output "function_version" {
+  description = "Published version the live alias points at."
+  value       = aws_lambda_function.receiver.version
+}
+
+output "function_alias_arn" {
+  description = "ARN of the live alias."
+  value       = aws_lambda_alias.live.arn
+}
+
+output "role_arn" {
+  description = "ARN of the receiver's execution role."
+  value       = aws_iam_role.receiver.arn
+}
+
+output "bucket_name" {
+  description = "Name of the log bucket."
+  value       = aws_s3_bucket.logs.bucket
+}
+
+output "bucket_arn" {
+  description = "ARN of the log bucket."
+  value       = aws_s3_bucket.logs.arn
+}
+
+output "store" {
+  description = "AUDITDRAIN_STORE value for the verifier (s3://<bucket>)."
+  value       = "s3://${aws_s3_bucket.logs.bucket}"
+}
+
+output "parameter_prefix" {
+  description = "SSM path of the per-app parameters (<prefix>/<app>/secret, secret-previous, drain-url); the scripts' AUDITDRAIN_PARAMETER_PREFIX."
+  value       = var.parameter_prefix
+}
+
+output "ssm_kms_key_arn" {
+  description = "KMS key the scripts must encrypt the SecureString parameters with; null means aws/ssm."
+  value       = var.ssm_kms_key_arn
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of the receiver's request logs and metrics."
+  value       = aws_cloudwatch_log_group.receiver.name
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the alarms notify; subscribe your paging tool to it."
+  value       = aws_sns_topic.alarms.arn
+}
+
+output "silence_alarm_names" {
+  description = "Silence alarm per app (app => alarm name)."
+  value       = { for app, alarm in aws_cloudwatch_metric_alarm.silent : app => alarm.alarm_name }
+}

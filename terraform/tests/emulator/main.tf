@@ -1,0 +1,127 @@
+# A root for applying the module to moto's server on loopback (scripts/check-deploy drives it).
+# Only what the emulator needs differs from production: the endpoints, fixed fake credentials, and two
+# module inputs (see below). Never point this root at a real account.
+
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+
+  # The state path is given at init (-backend-config=path=...), outside the source tree.
+  backend "local" {}
+}
+
+variable "endpoint" {
+  description = "moto's server, e.g. http://127.0.0.1:5123."
+  type        = string
+
+  validation {
+    condition     = can(regex("^http://(127\\.[0-9.]+|localhost|\\[::1\\]):[0-9]+$", var.endpoint))
+    error_message = "endpoint must be an emulator on loopback."
+  }
+}
+
+variable "jar_path" {
+  description = "A placeholder zip standing in for the receiver jar (moto stores it and never runs it)."
+  type        = string
+}
+
+# Both default to what moto can take; scripts/check-deploy turns them on for a plan-only inventory.
+variable "tls_only_policy" {
+  type    = bool
+  default = false
+}
+
+variable "snapstart" {
+  type    = bool
+  default = false
+}
+
+variable "apps" {
+  type    = set(string)
+  default = []
+}
+
+provider "aws" {
+  region     = "us-east-1"
+  access_key = "emulator"
+  secret_key = "emulator"
+
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+
+  endpoints {
+    cloudwatch = var.endpoint
+    iam        = var.endpoint
+    kms        = var.endpoint
+    lambda     = var.endpoint
+    logs       = var.endpoint
+    s3         = var.endpoint
+    sns        = var.endpoint
+    ssm        = var.endpoint
+    sts        = var.endpoint
+  }
+}
+
+module "auditdrain" {
+  source = "../.."
+
+  bucket_name = "auditdrain-emulator-logs"
+  jar_path    = var.jar_path
+  apps        = var.apps
+
+  # moto enforces a bucket policy's Deny statements without their conditions: a TLS-only deny would
+  # refuse every request, plain HTTP to loopback included. Plan-mode tests cover the policy instead.
+  tls_only_policy = var.tls_only_policy
+
+  # moto accepts SnapStart but does not keep it (it reads back ApplyOn = None), so every plan after the
+  # apply would show a change. SnapStart is asserted by the plan-mode tests (tests/function.tftest.hcl).
+  snapstart = var.snapstart
+}
+
+output "function_url" {
+  value = module.auditdrain.function_url
+}
+
+output "function_url_host" {
+  value = module.auditdrain.function_url_host
+}
+
+output "function_name" {
+  value = module.auditdrain.function_name
+}
+
+output "function_version" {
+  value = module.auditdrain.function_version
+}
+
+output "bucket_name" {
+  value = module.auditdrain.bucket_name
+}
+
+output "parameter_prefix" {
+  value = module.auditdrain.parameter_prefix
+}
+
+output "log_group_name" {
+  value = module.auditdrain.log_group_name
+}
+
+output "alarm_topic_arn" {
+  value = module.auditdrain.alarm_topic_arn
+}
+
+output "role_arn" {
+  value = module.auditdrain.role_arn
+}
+
+output "silence_alarm_names" {
+  value = module.auditdrain.silence_alarm_names
+}
