@@ -1,0 +1,105 @@
+package io.auditdrain.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's run command, {@code scripts/stack up}, as a newcomer runs it (with the jars this build made, in a
+ * directory of its own so that a developer's own stack is left alone): PASS with a latency, then a clean
+ * {@code down}.
+ */
+class StackScriptIT {
+
+    private static final Duration LIMIT = Duration.ofMinutes(2);
+
+    @TempDir
+    Path dir;
+
+    private Path stackDir() {
+        return dir.resolve("stack");
+    }
+
+    @AfterEach
+    void takeDown() throws Exception {
+        run("down", "--purge");
+    }
+
+    @Test
+    void stack_up_shows_pass_with_latency_and_down_leaves_nothing_running() throws Exception {
+        long started = System.nanoTime();
+        Result up = run("up", "--no-build");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(0, up.exitCode(), up.output());
+        assertTrue(up.output().contains("PASS  tracer found"), up.output());
+        assertTrue(up.output().matches("(?s).*latency\\s+\\S+ \\(INSERT to stored object\\).*"), up.output());
+        assertTrue(up.output().contains("scripts/stack down"), "says what to run next: " + up.output());
+        System.out.printf("scripts/stack up: PASS in %d ms%n", took.toMillis());
+
+        List<Long> pids = pids();
+        assertEquals(2, pids.size(), "receiver and emulator pid files");
+        Result status = run("status");
+        assertTrue(status.output().contains("receiver   running"), status.output());
+
+        Result down = run("down");
+        assertEquals(0, down.exitCode(), down.output());
+        assertTrue(down.output().contains("stopped: Logplex emulator, receiver, PostgreSQL"), down.output());
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " stopped");
+        }
+        assertTrue(run("status").output().contains("postgres   stopped"));
+    }
+
+    private List<Long> pids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> files = Files.list(stackDir())) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                pids.add(Long.parseLong(Files.readString(p).strip()));
+            }
+        }
+        return pids;
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", repositoryRoot().resolve("scripts/stack").toString()));
+        command.addAll(List.of(args));
+        // Output to a file, not a pipe: a pipe held open by a stray child would block the read past the limit.
+        Path output = Files.createTempFile(dir, "stack-", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().put("AUDITDRAIN_STACK_DIR", stackDir().toString());
+        Process p = pb.start();
+        if (!p.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroyForcibly();
+            throw new AssertionError("scripts/stack " + String.join(" ", args) + " did not finish within " + LIMIT);
+        }
+        return new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("scripts/stack"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no scripts/stack above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,45 @@
+package io.auditdrain.emulator;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * One message as Logplex delivers it: {@code <PRI>1 TIMESTAMP host APP-NAME PROCID - MSG}, with the literal host
+ * {@code host}, MSGID {@code -} and no STRUCTURED-DATA.
+ *
+ * @param time written in whole seconds, as Heroku stamps Postgres lines
+ * @param trailingLf whether the message ends with LF (every relayed line does; Logplex's own L10 notice does not)
+ */
+record SyslogMessage(int priority, Instant time, String appName, String procId, String text, boolean trailingLf) {
+
+    private static final DateTimeFormatter WHOLE_SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+00:00'").withZone(ZoneOffset.UTC);
+
+    SyslogMessage {
+        if (priority < 0 || priority > 191) {
+            throw new IllegalArgumentException("syslog priority out of range: " + priority);
+        }
+        time = time.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** The message bytes, without the octet count. */
+    byte[] bytes() {
+        String header = "<" + priority + ">1 " + WHOLE_SECONDS.format(time) + " host " + appName + " " + procId
+                + " - ";
+        return (header + text + (trailingLf ? "\n" : "")).getBytes(UTF_8);
+    }
+
+    /** RFC 6587 octet counting: the byte count (including the trailing LF), a space, the message. */
+    byte[] frame() {
+        byte[] message = bytes();
+        byte[] count = (message.length + " ").getBytes(UTF_8);
+        byte[] frame = new byte[count.length + message.length];
+        System.arraycopy(count, 0, frame, 0, count.length);
+        System.arraycopy(message, 0, frame, count.length, message.length);
+        return frame;
+    }
+}
