@@ -7,8 +7,12 @@
 --                (CREATE ROLE ... PASSWORD fails there: the owner is not in rds_password) and read its URL with
 --                `heroku pg:credentials:url DATABASE --name raptor_app --app <app>`.
 --
--- No password is set here: a password never belongs in the repository. Set it out of band, e.g.
---   psql -c "ALTER ROLE raptor_app PASSWORD '...'"    (or \password raptor_app)
+-- No password is set here: a password never belongs in the repository. Set it out of band, and never in a
+-- session that logs statements: once 005 is applied, log_statement = 'mod' logs ALTER ROLE ... PASSWORD like any
+-- other DDL, which would carry the password into the drain and the archive. psql's \password sends only a hash
+-- (still logged, so still prefer a session with logging off); as a superuser, as two separate commands (in one
+-- query string the whole string is logged before the SET takes effect):
+--   psql -c "SET log_statement = 'none'" -c "ALTER ROLE raptor_app PASSWORD '...'"
 --
 -- Run as a superuser, with psql, in order (001..005). Every file can be run again: it converges to the same state.
 

@@ -97,10 +97,18 @@ public final class PostgresServer implements AutoCloseable {
         return logDir.resolve("postgresql.csv");
     }
 
-    /** Runs SQL through psql as the superuser; returns its output. Fails on the first error. */
-    public String psql(String database, String sql) {
+    /**
+     * Runs SQL through psql as the superuser, in one session; returns its output. Fails on the first error. Each
+     * argument is sent as a query of its own (psql's {@code -c}), so that a {@code SET} in one applies before the next
+     * is parsed and logged.
+     */
+    public String psql(String database, String... queries) {
         List<String> cmd = new ArrayList<>(List.of(bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At",
-                "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", SUPERUSER, "-d", database, "-c", sql));
+                "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", SUPERUSER, "-d", database));
+        for (String query : queries) {
+            cmd.add("-c");
+            cmd.add(query);
+        }
         return run(cmd, Map.of("PGPASSWORD", superuserPassword), false);
     }
 

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 /** The same request handling as the Lambda, behind the JDK's HTTP server (no extra dependency). */
 public final class LocalServer implements AutoCloseable {
 
+    /** How much of a too-large body is read and thrown away so that its sender sees the 413. */
+    private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -80,19 +83,39 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    /** The body, or null when it is larger than Lambda would accept (answered 413 without reading it all). */
+    /**
+     * The body, or null when it is larger than Lambda would accept (answered 413). The rest of a too-large body is
+     * read and discarded, up to a bound, because a client still sending gets a connection reset instead of the 413
+     * if the server closes first; beyond the bound the connection is simply closed.
+     */
     private static byte[] readBody(InputStream in, String contentLength) throws IOException {
+        long declared = -1;
         if (contentLength != null) {
             try {
-                if (Long.parseLong(contentLength.strip()) > DrainRequestHandler.MAX_BODY_BYTES) {
-                    return null;
-                }
+                declared = Long.parseLong(contentLength.strip());
             } catch (NumberFormatException e) {
                 // let the stream tell
             }
         }
+        if (declared > DrainRequestHandler.MAX_BODY_BYTES) {
+            discard(in);
+            return null;
+        }
         byte[] body = in.readNBytes(DrainRequestHandler.MAX_BODY_BYTES + 1);
-        return body.length > DrainRequestHandler.MAX_BODY_BYTES ? null : body;
+        if (body.length > DrainRequestHandler.MAX_BODY_BYTES) {
+            discard(in);
+            return null;
+        }
+        return body;
+    }
+
+    private static void discard(InputStream in) throws IOException {
+        byte[] sink = new byte[64 * 1024];
+        long left = DISCARD_LIMIT;
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private static DrainResponse tooLarge() {

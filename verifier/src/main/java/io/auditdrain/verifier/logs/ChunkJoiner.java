@@ -11,6 +11,10 @@ import java.util.TreeMap;
  * yields its message as joined so far, so that a reader can match as soon as the deciding piece arrives, whatever
  * the order the chunks come in. Chunks are grouped by process, attachment and message number; a new chunk 1 for a
  * group that already has one starts the group afresh (a reused pid).
+ *
+ * <p>A later chunk that carries its own prefix ({@code sql_error_code = ...}) is not more of the statement: it is the
+ * next line of the same message, such as {@code DETAIL:  parameters: $1 = '...'} for a statement sent with bind
+ * parameters. The joined text stops before it, so that a tag found only among bind values never counts.
  */
 public final class ChunkJoiner {
 
@@ -55,6 +59,9 @@ public final class ChunkJoiner {
         StringBuilder compact = new StringBuilder();
         boolean first = true;
         for (PostgresLogChunk c : chunks.values()) {
+            if (!first && c.startsLogLine()) {
+                break;
+            }
             if (!first) {
                 text.append('\n');
             }

@@ -18,11 +18,20 @@ import java.util.regex.Pattern;
 public record PostgresLogChunk(String procId, String attachment, long message, int chunk, String text,
                                Instant timestamp) {
 
+    private static final Pattern PREFIX = Pattern.compile(" ?sql_error_code = [0-9A-Z]{5} ");
     private static final Pattern PROC_ID = Pattern.compile("postgres\\.\\d+");
     private static final Pattern ATTACHMENT_FIRST = Pattern.compile(
             "\\[([A-Z][A-Z0-9_]*)\\] \\[(\\d{1,18})-(\\d{1,9})\\](?: |$)", Pattern.DOTALL);
     private static final Pattern SEQUENCE_FIRST = Pattern.compile(
             "\\[(\\d{1,18})-(\\d{1,9})\\](?: \\[([A-Z][A-Z0-9_]*)\\])?(?: |$)", Pattern.DOTALL);
+
+    /**
+     * Whether this chunk begins a log line of its own: Heroku writes its prefix ({@code sql_error_code = ...}) at
+     * the start of every line of a message (the statement, then DETAIL, HINT, CONTEXT), not on continuations.
+     */
+    public boolean startsLogLine() {
+        return PREFIX.matcher(text).lookingAt();
+    }
 
     /** Whether a Logplex message comes from a Heroku Postgres server process ({@code app postgres.<pid>}). */
     public static boolean isPostgres(LogplexMessage m) {

@@ -28,8 +28,10 @@ public interface ObjectStore extends AutoCloseable {
             return new S3ObjectStore(S3ClientConfig.fromEnvironment(env).build(), s3.bucket());
         }
         java.nio.file.Path dir = ((StoreLocation.Directory) location).path();
-        if (!java.nio.file.Files.isDirectory(dir)) {
-            throw new ConfigurationException("the store directory " + dir + " does not exist");
+        // A directory that does not exist yet is a store with no objects yet (the receiver creates it on its first
+        // write); anything else at that path is a mistake.
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new ConfigurationException("the store " + dir + " is not a directory");
         }
         return new DirectoryObjectStore(dir);
     }

@@ -105,4 +105,18 @@ class ChunkJoinerTest {
         assertEquals(1, m.chunks());
         assertEquals("LOG:  checkpoint starting: time", m.text());
     }
+
+    @Test
+    void a_detail_line_sent_as_the_next_chunk_is_not_part_of_the_statement() {
+        String prefix = "<134>1 2026-01-01T00:00:00+00:00 host app postgres.42 - [DATABASE] ";
+        String sql = " sql_error_code = 00000 time_ms = \"2026-01-01 00:00:00.000 UTC\" pid=\"42\" user=\"raptor_app\" ";
+        ChunkJoiner joiner = new ChunkJoiner();
+        joiner.accept(message(prefix + "[9-1] " + sql + "LOG:  execute <unnamed>: INSERT INTO customer_audit_events "
+                + "(id) VALUES ($1)"));
+        LoggedMessage joined = joiner.accept(message(prefix + "[9-2] " + sql
+                + "DETAIL:  parameters: $1 = 'pgaudit-smoke-1-abc'")).orElseThrow();
+        assertEquals(sql + "LOG:  execute <unnamed>: INSERT INTO customer_audit_events (id) VALUES ($1)", joined.text());
+        assertTrue(new StatementMatcher("customer_audit_events", "pgaudit-smoke-1-abc").match(joined).isEmpty(),
+                "a tag only among the bind values must not count");
+    }
 }

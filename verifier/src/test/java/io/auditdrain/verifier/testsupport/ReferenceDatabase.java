@@ -37,8 +37,11 @@ public final class ReferenceDatabase {
             server.psql("postgres", "CREATE DATABASE " + DATABASE);
             ReferenceDatabase db = new ReferenceDatabase(server);
             db.reset();
-            server.psql(DATABASE, "ALTER ROLE raptor_app PASSWORD '" + db.appPassword + "'; ALTER ROLE audit_owner"
-                    + " PASSWORD '" + db.ownerPassword + "'");
+            // Statement logging is on for these roles once the migrations ran: set passwords in a session that does
+            // not log, so that they never reach the server log (and from there a drain), as an operator should.
+            server.psql(DATABASE, "SET log_statement = 'none'",
+                    "ALTER ROLE raptor_app PASSWORD '" + db.appPassword + "'",
+                    "ALTER ROLE audit_owner PASSWORD '" + db.ownerPassword + "'");
             instance = db;
         }
         return instance;
