@@ -31,8 +31,12 @@ public final class GzipEncoder implements AutoCloseable {
         this.deflater = new Deflater(level, true);
     }
 
-    /** Compresses {@code src[off, off+len)} into {@code out} (appended) as one gzip member. */
-    public void encode(byte[] src, int off, int len, ByteSink out) {
+    /**
+     * Compresses {@code src[off, off+len)} into {@code out} (appended) as one gzip member.
+     *
+     * @return the CRC-32 of the input, as written in the member's trailer
+     */
+    public long encode(byte[] src, int off, int len, ByteSink out) {
         deflater.reset();
         crc.reset();
         crc.update(src, off, len);
@@ -43,8 +47,10 @@ public final class GzipEncoder implements AutoCloseable {
             int n = deflater.deflate(chunk);
             out.write(chunk, 0, n);
         }
-        writeIntLe(out, (int) crc.getValue());
+        long checksum = crc.getValue();
+        writeIntLe(out, (int) checksum);
         writeIntLe(out, len);
+        return checksum;
     }
 
     public byte[] encode(byte[] src) {

@@ -21,8 +21,10 @@ import java.util.List;
 public final class LineCodec {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ALL_LF = 0x0a0a0a0a0a0a0a0aL;
-    private static final long ALL_CR = 0x0d0d0d0d0d0d0d0dL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    /** Every byte 0x0e (CR + 1): subtracting it borrows into the high bit of each byte below it. */
+    private static final long BELOW_CR_PLUS_ONE = 0x0e0e0e0e0e0e0e0eL;
     private static final long ALL_BACKSLASH = 0x5c5c5c5c5c5c5c5cL;
 
     private LineCodec() {
@@ -55,30 +57,37 @@ public final class LineCodec {
 
     /**
      * The index of the first LF, CR or backslash in {@code b[from, end)}, or {@code end}. Almost every message has
-     * none, so this looks at eight bytes per step (the classic "has zero byte" test on a long) instead of one.
+     * none, so this looks at eight bytes per step (the classic tests for "a byte below n" and "a zero byte" on a
+     * long) instead of one. The first test also flags TAB and the other control bytes below CR; those are rare
+     * and simply checked one by one.
      */
     static int indexOfSpecial(byte[] b, int from, int end) {
         int i = from;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+        while (i + Long.BYTES <= end) {
             long word = (long) LONGS.get(b, i);
-            long found = zeroBytes(word ^ ALL_LF) | zeroBytes(word ^ ALL_CR) | zeroBytes(word ^ ALL_BACKSLASH);
-            if (found != 0) {
-                // Little-endian: the lowest flagged byte is the first match (a false flag can only follow a true one).
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            long flagged = ((word - BELOW_CR_PLUS_ONE) & ~word) | ((word ^ ALL_BACKSLASH) - ONES & ~(word ^ ALL_BACKSLASH));
+            flagged &= HIGH_BITS;
+            if (flagged == 0) {
+                i += Long.BYTES;
+                continue;
             }
+            // Little-endian: the lowest flagged byte is the first candidate (a false flag can only follow a true one).
+            int candidate = i + (Long.numberOfTrailingZeros(flagged) >>> 3);
+            if (isSpecial(b[candidate])) {
+                return candidate;
+            }
+            i = candidate + 1;
         }
         for (; i < end; i++) {
-            byte c = b[i];
-            if (c == '\n' || c == '\r' || c == '\\') {
+            if (isSpecial(b[i])) {
                 return i;
             }
         }
         return end;
     }
 
-    /** The high bit of every byte of {@code x} that is zero (and possibly of bytes above the first zero one). */
-    private static long zeroBytes(long x) {
-        return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+    private static boolean isSpecial(byte c) {
+        return c == '\n' || c == '\r' || c == '\\';
     }
 
     /** The bytes one encoded line stands for; {@code line} excludes its terminating LF. */

@@ -39,6 +39,23 @@ public record ReceiverConfig(
 
     public static final int DEFAULT_GZIP_LEVEL = 6;
     public static final Duration DEFAULT_CREDENTIALS_TTL = Duration.ofSeconds(60);
+    static final int DEFAULT_PORT = 8080;
+    static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    static final String DEFAULT_HEALTH_PATH = "/health";
+    static final String DEFAULT_METRICS_NAMESPACE = "AuditDrain";
+
+    /** Every variable the receiver reads, with its default ("" when it has none), as README.md documents them. */
+    static final Map<String, String> DOCUMENTED_DEFAULTS = orderedMap(
+            STORE, "",
+            CREDENTIALS, "",
+            CREDENTIALS_TTL_SECONDS, Long.toString(DEFAULT_CREDENTIALS_TTL.toSeconds()),
+            GZIP_LEVEL, Integer.toString(DEFAULT_GZIP_LEVEL),
+            HEALTH_PATH, DEFAULT_HEALTH_PATH,
+            METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE,
+            PORT, Integer.toString(DEFAULT_PORT),
+            BIND_ADDRESS, DEFAULT_BIND_ADDRESS,
+            AWS_REGION, "",
+            AWS_ENDPOINT_URL, "");
 
     /** Reads and validates the configuration; throws {@link ConfigurationException} listing every problem. */
     public static ReceiverConfig fromEnvironment(Map<String, String> env) {
@@ -48,16 +65,16 @@ public record ReceiverConfig(
                 () -> CredentialsLocation.parse(required(env, CREDENTIALS)));
         int ttl = intSetting(problems, env, CREDENTIALS_TTL_SECONDS, (int) DEFAULT_CREDENTIALS_TTL.toSeconds(), 1, 3600);
         int level = intSetting(problems, env, GZIP_LEVEL, DEFAULT_GZIP_LEVEL, 1, 9);
-        int port = intSetting(problems, env, PORT, 8080, 0, 65535);
-        String bind = env.getOrDefault(BIND_ADDRESS, "127.0.0.1");
+        int port = intSetting(problems, env, PORT, DEFAULT_PORT, 0, 65535);
+        String bind = env.getOrDefault(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
         if (!bind.matches("[0-9A-Za-z.:-]{1,253}")) {
             problems.add(BIND_ADDRESS + " must be an IP address or host name, was: " + bind);
         }
-        String health = env.getOrDefault(HEALTH_PATH, "/health");
+        String health = env.getOrDefault(HEALTH_PATH, DEFAULT_HEALTH_PATH);
         if (!health.matches("/[A-Za-z0-9._~/-]*")) {
             problems.add(HEALTH_PATH + " must be a path starting with '/', was: " + health);
         }
-        String namespace = env.getOrDefault(METRICS_NAMESPACE, "AuditDrain");
+        String namespace = env.getOrDefault(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE);
         if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}")) {
             problems.add(METRICS_NAMESPACE + " must be 1-255 of A-Z a-z 0-9 . _ / # : -, was: " + namespace);
         }
@@ -123,6 +140,14 @@ public record ReceiverConfig(
             problems.add(name + " must be a whole number, was: " + value);
             return def;
         }
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
     }
 
     private static String blankToNull(String s) {
