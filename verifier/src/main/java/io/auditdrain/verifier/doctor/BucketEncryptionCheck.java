@@ -1,12 +1,11 @@
 package io.auditdrain.verifier.doctor;
 
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 
 /** Default encryption is configured (SSE-S3 or SSE-KMS). */
-public final class BucketEncryptionCheck implements Check {
+public final class BucketEncryptionCheck extends BucketCheck {
 
     @Override
     public String name() {
@@ -19,12 +18,7 @@ public final class BucketEncryptionCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) {
-        Optional<CheckResult> skip = BucketChecks.skipWithoutBucket(ctx, name());
-        if (skip.isPresent()) {
-            return skip.get();
-        }
-        DoctorContext.Bucket bucket = ctx.bucket().get();
+    protected CheckResult check(DoctorContext ctx, DoctorContext.Bucket bucket) {
         String remedy = "aws s3api put-bucket-encryption --bucket " + bucket.name()
                 + " --server-side-encryption-configuration"
                 + " '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]}'";
@@ -33,10 +27,10 @@ public final class BucketEncryptionCheck implements Check {
             rules = bucket.client().getBucketEncryption(r -> r.bucket(bucket.name()))
                     .serverSideEncryptionConfiguration().rules();
         } catch (SdkException e) {
-            if ("ServerSideEncryptionConfigurationNotFoundError".equals(BucketChecks.errorCode(e))) {
+            if ("ServerSideEncryptionConfigurationNotFoundError".equals(BucketCheck.errorCode(e))) {
                 return CheckResult.fail(name(), "no default encryption on " + bucket.name(), remedy);
             }
-            return BucketChecks.unreadable(name(), "default encryption", "s3:GetEncryptionConfiguration", e);
+            return BucketCheck.unreadable(name(), "default encryption", "s3:GetEncryptionConfiguration", e);
         }
         for (ServerSideEncryptionRule rule : rules) {
             if (rule.applyServerSideEncryptionByDefault() != null

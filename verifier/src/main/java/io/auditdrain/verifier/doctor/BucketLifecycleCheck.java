@@ -2,12 +2,11 @@ package io.auditdrain.verifier.doctor;
 
 import io.auditdrain.core.ObjectKeyLayout;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
 
 /** The lifecycle keeps drained objects, and their noncurrent versions, at least the required days. */
-public final class BucketLifecycleCheck implements Check {
+public final class BucketLifecycleCheck extends BucketCheck {
 
     @Override
     public String name() {
@@ -20,12 +19,7 @@ public final class BucketLifecycleCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) {
-        Optional<CheckResult> skip = BucketChecks.skipWithoutBucket(ctx, name());
-        if (skip.isPresent()) {
-            return skip.get();
-        }
-        DoctorContext.Bucket bucket = ctx.bucket().get();
+    protected CheckResult check(DoctorContext ctx, DoctorContext.Bucket bucket) {
         String keyPrefix = ctx.app().map(ObjectKeyLayout::appPrefix).orElse(ObjectKeyLayout.ROOT);
         int days = ctx.retentionDays();
         String remedy = "set the retention to " + days + " days or more (terraform: the bucket module's retention"
@@ -38,10 +32,10 @@ public final class BucketLifecycleCheck implements Check {
         try {
             rules = bucket.client().getBucketLifecycleConfiguration(r -> r.bucket(bucket.name())).rules();
         } catch (SdkException e) {
-            if ("NoSuchLifecycleConfiguration".equals(BucketChecks.errorCode(e))) {
+            if ("NoSuchLifecycleConfiguration".equals(BucketCheck.errorCode(e))) {
                 rules = List.of();
             } else {
-                return BucketChecks.unreadable(name(), "lifecycle", "s3:GetLifecycleConfiguration", e);
+                return BucketCheck.unreadable(name(), "lifecycle", "s3:GetLifecycleConfiguration", e);
             }
         }
         LifecycleRetention.Judgement judgement = LifecycleRetention.judge(rules, keyPrefix, days);

@@ -1,12 +1,11 @@
 package io.auditdrain.verifier.doctor;
 
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse;
 
 /** Versioning is Enabled, so that an overwritten or deleted object keeps its earlier versions. */
-public final class BucketVersioningCheck implements Check {
+public final class BucketVersioningCheck extends BucketCheck {
 
     @Override
     public String name() {
@@ -19,17 +18,12 @@ public final class BucketVersioningCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) {
-        Optional<CheckResult> skip = BucketChecks.skipWithoutBucket(ctx, name());
-        if (skip.isPresent()) {
-            return skip.get();
-        }
-        DoctorContext.Bucket bucket = ctx.bucket().get();
+    protected CheckResult check(DoctorContext ctx, DoctorContext.Bucket bucket) {
         GetBucketVersioningResponse response;
         try {
             response = bucket.client().getBucketVersioning(r -> r.bucket(bucket.name()));
         } catch (SdkException e) {
-            return BucketChecks.unreadable(name(), "versioning", "s3:GetBucketVersioning", e);
+            return BucketCheck.unreadable(name(), "versioning", "s3:GetBucketVersioning", e);
         }
         if (response.status() == BucketVersioningStatus.ENABLED) {
             return CheckResult.pass(name(), "versioning is Enabled on " + bucket.name());

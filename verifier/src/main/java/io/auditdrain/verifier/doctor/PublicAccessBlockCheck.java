@@ -2,12 +2,11 @@ package io.auditdrain.verifier.doctor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
 
 /** All four public-access blocks are on. */
-public final class PublicAccessBlockCheck implements Check {
+public final class PublicAccessBlockCheck extends BucketCheck {
 
     @Override
     public String name() {
@@ -20,12 +19,7 @@ public final class PublicAccessBlockCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) {
-        Optional<CheckResult> skip = BucketChecks.skipWithoutBucket(ctx, name());
-        if (skip.isPresent()) {
-            return skip.get();
-        }
-        DoctorContext.Bucket bucket = ctx.bucket().get();
+    protected CheckResult check(DoctorContext ctx, DoctorContext.Bucket bucket) {
         String remedy = "aws s3api put-public-access-block --bucket " + bucket.name()
                 + " --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"
                 + "BlockPublicPolicy=true,RestrictPublicBuckets=true";
@@ -34,10 +28,10 @@ public final class PublicAccessBlockCheck implements Check {
             config = bucket.client().getPublicAccessBlock(r -> r.bucket(bucket.name()))
                     .publicAccessBlockConfiguration();
         } catch (SdkException e) {
-            if ("NoSuchPublicAccessBlockConfiguration".equals(BucketChecks.errorCode(e))) {
+            if ("NoSuchPublicAccessBlockConfiguration".equals(BucketCheck.errorCode(e))) {
                 return CheckResult.fail(name(), "no public-access block is set on " + bucket.name(), remedy);
             }
-            return BucketChecks.unreadable(name(), "public-access block", "s3:GetBucketPublicAccessBlock", e);
+            return BucketCheck.unreadable(name(), "public-access block", "s3:GetBucketPublicAccessBlock", e);
         }
         List<String> off = new ArrayList<>();
         if (!Boolean.TRUE.equals(config.blockPublicAcls())) {

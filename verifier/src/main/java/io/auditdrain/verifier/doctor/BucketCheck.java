@@ -1,23 +1,26 @@
 package io.auditdrain.verifier.doctor;
 
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** What the bucket checks share: skipping without a bucket, and reading S3 errors. */
-final class BucketChecks {
+/**
+ * What the bucket checks share: they are skipped without an S3 bucket (a local directory store, or no store), and
+ * they read S3's errors the same way.
+ */
+abstract class BucketCheck implements Check {
 
-    private BucketChecks() {
-    }
-
-    static Optional<CheckResult> skipWithoutBucket(DoctorContext ctx, String name) {
-        if (ctx.bucket().isPresent()) {
-            return Optional.empty();
+    @Override
+    public final CheckResult run(DoctorContext ctx) {
+        if (ctx.bucket().isEmpty()) {
+            return CheckResult.skip(name(), ctx.store().isPresent()
+                    ? "the store is a local directory: bucket settings apply to s3:// stores"
+                    : "no --store given");
         }
-        return Optional.of(CheckResult.skip(name, ctx.store().isPresent()
-                ? "the store is a local directory: bucket settings apply to s3:// stores"
-                : "no --store given"));
+        return check(ctx, ctx.bucket().get());
     }
+
+    /** The check itself, for a bucket that is there to ask. */
+    protected abstract CheckResult check(DoctorContext ctx, DoctorContext.Bucket bucket);
 
     /** The S3 error code of {@code e}, or null when it is not an S3 error answer. */
     static String errorCode(SdkException e) {
