@@ -43,7 +43,7 @@ class StackScriptIT {
         long started = System.nanoTime();
         Result up = run("up", "--no-build");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertEquals(0, up.exitCode(), up.output());
+        assertEquals(0, up.exitCode(), () -> up.output() + componentLogs());
         assertTrue(up.output().contains("PASS  tracer found"), up.output());
         assertTrue(up.output().matches("(?s).*latency\\s+\\S+ \\(INSERT to stored object\\).*"), up.output());
         assertTrue(up.output().contains("scripts/stack down"), "says what to run next: " + up.output());
@@ -61,6 +61,22 @@ class StackScriptIT {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " stopped");
         }
         assertTrue(run("status").output().contains("postgres   stopped"));
+    }
+
+    /** The components' own logs, for a failure message: the stack's directory is gone once the test ends. */
+    private String componentLogs() {
+        StringBuilder sb = new StringBuilder();
+        Path logs = stackDir().resolve("logs");
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path log : files.sorted().toList()) {
+                String text = Files.readString(log);
+                sb.append("\n--- ").append(log.getFileName()).append(" (last 3000 chars)\n")
+                        .append(text.substring(Math.max(0, text.length() - 3000)));
+            }
+        } catch (IOException e) {
+            sb.append("\n(no component logs: ").append(e.getMessage()).append(')');
+        }
+        return sb.toString();
     }
 
     private List<Long> pids() throws IOException {
