@@ -18,6 +18,12 @@ public final class ColdStartProbe {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--trivial")) {
+            // The baseline: the same JVM start and classpath, doing nothing.
+            long cpuNanos = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+            System.err.println("COLDSTART cpu_ns=" + cpuNanos + " status=200");
+            return;
+        }
         FunctionUrlHandler handler = new FunctionUrlHandler();
         String message = "<190>1 2026-11-22T10:00:00.123456+00:00 host app web.1 - cold start " + System.nanoTime();
         byte[] body = ((message.length() + 1) + " " + message + "\n").getBytes(UTF_8);
