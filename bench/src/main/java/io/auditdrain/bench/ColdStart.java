@@ -13,12 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Cold start: process CPU seconds and wall time from JVM start to the first stored object through the Lambda
@@ -38,16 +32,7 @@ public final class ColdStart {
         Path probeJar = Path.of(args[1]).toAbsolutePath();
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         AwsEmulator emulator = AwsEmulator.shared();
-        emulator.reset();
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-        try (S3Client s3 = S3Client.builder().endpointOverride(emulator.endpoint()).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(credentials).build();
-             SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                     .credentialsProvider(credentials).build()) {
-            s3.createBucket(r -> r.bucket("cold-start"));
-            ssm.putParameter(r -> r.name("/cold/apps/cold-app/secret").value("cold-secret")
-                    .type(ParameterType.SECURE_STRING));
-        }
+        BenchEmulator.prepare(emulator, "cold-start", "/cold/apps", "cold-app", "cold-secret");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AUDITDRAIN_STORE", "s3://cold-start");
         env.put("AUDITDRAIN_CREDENTIALS", "ssm:/cold/apps");

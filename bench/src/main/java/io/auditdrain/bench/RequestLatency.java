@@ -19,12 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Request latency through the local server to the S3 emulator, for 100 KB batches: p50 and p99 as the client sees
@@ -45,17 +39,7 @@ public final class RequestLatency {
         System.setProperty("aws.accessKeyId", AwsEmulator.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", AwsEmulator.SECRET_KEY);
         AwsEmulator emulator = AwsEmulator.shared();
-        emulator.reset();
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-        try (S3Client s3 = S3Client.builder().endpointOverride(emulator.endpoint()).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(credentials).build();
-             SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                     .credentialsProvider(credentials).build()) {
-            s3.createBucket(r -> r.bucket("latency-bench"));
-            s3.putBucketVersioning(r -> r.bucket("latency-bench").versioningConfiguration(v -> v.status("Enabled")));
-            ssm.putParameter(r -> r.name("/bench/apps/bench-app/secret").value("bench-secret")
-                    .type(ParameterType.SECURE_STRING));
-        }
+        BenchEmulator.prepare(emulator, "latency-bench", "/bench/apps", "bench-app", "bench-secret");
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         Receiver receiver = Receiver.create(ReceiverConfig.fromEnvironment(Map.of(
                 "AUDITDRAIN_STORE", "s3://latency-bench",

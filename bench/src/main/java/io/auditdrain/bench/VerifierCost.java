@@ -24,13 +24,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -71,10 +68,8 @@ public final class VerifierCost {
         }
         AwsEmulator emulator = AwsEmulator.shared();
         RequestCounter counter = new RequestCounter();
-        try (S3Client s3 = S3Client.builder().endpointOverride(emulator.endpoint()).forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build()) {
+        try (S3Client s3 = BenchEmulator.s3(emulator).overrideConfiguration(c -> c.addExecutionInterceptor(counter))
+                .build()) {
             System.out.println("verifier cost after the tracer's object lands (S3 emulator)");
             System.out.printf("  %8s | %-30s | %-30s%n", "objects", "verifier (StartAfter)", "naive (list day, read newest)");
             for (int n : sizes) {
