@@ -10,7 +10,7 @@ import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.verifier.logs.StatementMatcher;
 import io.auditdrain.verifier.smoke.TracerSearch;
-import io.auditdrain.verifier.store.S3ObjectStore;
+import io.auditdrain.verifier.store.S3ArchiveReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +80,7 @@ public final class VerifierCost {
                 String tag = "pgaudit-smoke-" + insert.getEpochSecond() + "-bench";
                 put(s3, insert.plusSeconds(2), List.of(statement(insert.plusSeconds(2), tag)));
 
-                S3ObjectStore store = new S3ObjectStore(s3, BUCKET);
+                S3ArchiveReader store = new S3ArchiveReader(s3, BUCKET);
                 counter.requests.set(0);
                 long started = System.nanoTime();
                 TracerSearch.Outcome outcome = new TracerSearch(store, APP,

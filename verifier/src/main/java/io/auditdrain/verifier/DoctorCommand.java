@@ -20,8 +20,8 @@ import io.auditdrain.verifier.doctor.RoleNotSuperuserCheck;
 import io.auditdrain.verifier.doctor.RoleOwnsNoAuditTableCheck;
 import io.auditdrain.verifier.doctor.StatementLoggingCheck;
 import io.auditdrain.verifier.doctor.Verdict;
-import io.auditdrain.verifier.store.ObjectStore;
-import io.auditdrain.verifier.store.S3ObjectStore;
+import io.auditdrain.verifier.store.ArchiveReader;
+import io.auditdrain.verifier.store.S3ArchiveReader;
 import java.io.PrintWriter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -141,9 +141,9 @@ public final class DoctorCommand implements Callable<Integer> {
         // The owner's session examines the role through the catalog: no SET ROLE, so that a missing role is a
         // failed check rather than a connection error.
         try (RoleSession session = RoleSession.open(url, null);
-             ObjectStore store = location.map(l -> ObjectStore.open(l, env)).orElse(null)) {
+             ArchiveReader store = location.map(l -> ArchiveReader.open(l, env)).orElse(null)) {
             SqlIdentifier role = roleToCheck != null ? roleToCheck : SqlIdentifier.role(session.sessionUser());
-            Optional<DoctorContext.Bucket> bucket = store instanceof S3ObjectStore s3
+            Optional<DoctorContext.Bucket> bucket = store instanceof S3ArchiveReader s3
                     ? Optional.of(new DoctorContext.Bucket(s3.client(), s3.bucket())) : Optional.empty();
             DoctorContext context = new DoctorContext(session, role, roleExists(session, role), tables, triggers,
                     migrations, bucket, Optional.ofNullable(store), app, retentionDays, silence, cli.clock());
@@ -168,7 +168,7 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private int report(List<CheckResult> results, DoctorContext context, DatabaseUrl url, ObjectStore store) {
+    private int report(List<CheckResult> results, DoctorContext context, DatabaseUrl url, ArchiveReader store) {
         PrintWriter out = spec.commandLine().getOut();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         for (Verdict v : Verdict.values()) {

@@ -9,7 +9,7 @@ import io.auditdrain.verifier.db.TracerStatement;
 import io.auditdrain.verifier.db.TracerWriter;
 import io.auditdrain.verifier.logs.StatementMatcher;
 import io.auditdrain.verifier.smoke.TracerSearch;
-import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.ArchiveReader;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -102,7 +102,7 @@ public final class SmokeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        try (ObjectStore store = ObjectStore.open(location, env)) {
+        try (ArchiveReader store = ArchiveReader.open(location, env)) {
             // Fail on a wrong bucket or missing credentials before writing anything.
             Instant localNow = clock.instant();
             store.listAfter(ObjectKeyLayout.dayPrefix(app, LocalDate.ofInstant(localNow, ZoneOffset.UTC)),
@@ -219,7 +219,7 @@ public final class SmokeCommand implements Callable<Integer> {
         return ExitCodes.PASS;
     }
 
-    private int notFound(Map<String, Object> report, TracerSearch.NotFound nf, String app, ObjectStore store,
+    private int notFound(Map<String, Object> report, TracerSearch.NotFound nf, String app, ArchiveReader store,
                          String logStatement, PrintWriter out) {
         List<String> causes = new ArrayList<>();
         if (!logStatement.equals("mod") && !logStatement.equals("all")) {

@@ -1,6 +1,6 @@
 package io.auditdrain.verifier;
 
-import io.auditdrain.verifier.store.StoreException;
+import io.auditdrain.verifier.store.ArchiveReadException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -93,7 +93,7 @@ public final class VerifierCli implements Runnable {
             String message = e instanceof ConfigurationException ? e.getMessage()
                     : "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
             message = message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
-            String kind = e instanceof StoreException ? "store error" : "error";
+            String kind = e instanceof ArchiveReadException ? "store error" : "error";
             cmd.getErr().println(kind + ": " + message);
             cmd.getErr().flush();
             ParseResult sub = parseResult.subcommand() != null ? parseResult.subcommand() : parseResult;

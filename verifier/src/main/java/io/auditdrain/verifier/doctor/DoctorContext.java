@@ -2,7 +2,7 @@ package io.auditdrain.verifier.doctor;
 
 import io.auditdrain.verifier.db.RoleSession;
 import io.auditdrain.verifier.db.SqlIdentifier;
-import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.ArchiveReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public record DoctorContext(RoleSession session, SqlIdentifier role, boolean roleExists,
                             List<SqlIdentifier> auditTables, List<SqlIdentifier> historyTriggers,
                             List<SqlIdentifier> migrationTables, Optional<Bucket> bucket,
-                            Optional<ObjectStore> store, Optional<String> app, int retentionDays,
+                            Optional<ArchiveReader> store, Optional<String> app, int retentionDays,
                             Duration silenceWindow, Clock clock) {
 
     public record Bucket(S3Client client, String name) {

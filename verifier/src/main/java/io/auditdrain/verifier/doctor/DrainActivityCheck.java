@@ -4,7 +4,7 @@ import io.auditdrain.core.InvalidObjectKeyException;
 import io.auditdrain.core.ObjectKey;
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.verifier.DurationConverter;
-import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,7 @@ public final class DrainActivityCheck implements Check {
         if (ctx.store().isEmpty() || ctx.app().isEmpty()) {
             return CheckResult.skip(name(), "needs --app and --store");
         }
-        ObjectStore store = ctx.store().get();
+        ArchiveReader store = ctx.store().get();
         String app = ctx.app().get();
         Instant now = ctx.clock().instant();
         Instant from = now.minus(ctx.silenceWindow());

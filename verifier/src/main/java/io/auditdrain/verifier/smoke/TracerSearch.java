@@ -10,7 +10,7 @@ import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.verifier.logs.ChunkJoiner;
 import io.auditdrain.verifier.logs.LoggedMessage;
 import io.auditdrain.verifier.logs.StatementMatcher;
-import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,13 +77,13 @@ public final class TracerSearch {
     public record NotFound(int polls, int objectsRead, int objectsSkipped, Duration elapsed) implements Outcome {
     }
 
-    private final ObjectStore store;
+    private final ArchiveReader store;
     private final String app;
     private final Settings settings;
     private final Clock clock;
     private final Progress progress;
 
-    public TracerSearch(ObjectStore store, String app, Settings settings, Clock clock, Progress progress) {
+    public TracerSearch(ArchiveReader store, String app, Settings settings, Clock clock, Progress progress) {
         this.store = store;
         this.app = app;
         this.settings = settings;

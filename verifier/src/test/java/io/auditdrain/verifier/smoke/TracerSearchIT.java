@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.verifier.logs.StatementMatcher;
-import io.auditdrain.verifier.store.S3ObjectStore;
+import io.auditdrain.verifier.store.S3ArchiveReader;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
 import io.auditdrain.verifier.testsupport.RecordingStore;
 import io.auditdrain.verifier.testsupport.TestBucket;
@@ -24,7 +24,7 @@ class TracerSearchIT {
     void finds_the_tracer_across_a_utc_midnight_listing_two_day_prefixes_in_s3() {
         TestBucket bucket = new TestBucket();
         TracerSearchTest.writeAcrossMidnight(bucket.objects());
-        RecordingStore store = new RecordingStore(new S3ObjectStore(bucket.s3(), bucket.name()));
+        RecordingStore store = new RecordingStore(new S3ArchiveReader(bucket.s3(), bucket.name()));
         Clock clock = Clock.fixed(Instant.parse("2026-04-01T00:00:05Z"), ZoneOffset.UTC);
 
         TracerSearch.Outcome outcome = new TracerSearch(store, TracerSearchTest.APP, TracerSearchTest.FAST, clock,
@@ -49,7 +49,7 @@ class TracerSearchIT {
         bucket.objects().write(TracerSearchTest.APP, insert.plusSeconds(8), List.of(
                 TracerSearchTest.tracerAcrossMidnight().get(0).get(0),
                 TracerSearchTest.tracerAcrossMidnight().get(1).get(0)));
-        S3ObjectStore store = new S3ObjectStore(bucket.s3(), bucket.name(), 2);
+        S3ArchiveReader store = new S3ArchiveReader(bucket.s3(), bucket.name(), 2);
         TracerSearch.Outcome outcome = new TracerSearch(store, TracerSearchTest.APP, TracerSearchTest.FAST,
                 Clock.fixed(insert.plusSeconds(10), ZoneOffset.UTC), TracerSearch.Progress.NONE)
                 .search(insert, new StatementMatcher("customer_audit_events", TracerSearchTest.TAG));

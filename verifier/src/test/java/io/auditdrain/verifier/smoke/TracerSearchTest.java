@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.verifier.logs.StatementMatcher;
-import io.auditdrain.verifier.store.DirectoryObjectStore;
-import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.DirectoryArchiveReader;
+import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.testsupport.DrainedObjects;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
 import io.auditdrain.verifier.testsupport.RecordingStore;
@@ -57,7 +57,7 @@ class TracerSearchTest {
     @Test
     void finds_a_statement_whose_chunks_lie_on_both_sides_of_a_utc_midnight(@TempDir Path dir) {
         writeAcrossMidnight(DrainedObjects.directory(dir));
-        RecordingStore store = new RecordingStore(new DirectoryObjectStore(dir));
+        RecordingStore store = new RecordingStore(new DirectoryArchiveReader(dir));
         Clock clock = Clock.fixed(Instant.parse("2026-04-01T00:00:05Z"), ZoneOffset.UTC);
 
         TracerSearch.Outcome outcome = new TracerSearch(store, APP, FAST, clock, TracerSearch.Progress.NONE)
@@ -78,7 +78,7 @@ class TracerSearchTest {
     void gives_up_at_the_timeout_and_reads_each_object_once(@TempDir Path dir) {
         DrainedObjects objects = DrainedObjects.directory(dir);
         objects.write(APP, INSERT.plusSeconds(1), List.of(HerokuPostgresLines.routerLine(INSERT.plusSeconds(1))));
-        RecordingStore store = new RecordingStore(new DirectoryObjectStore(dir));
+        RecordingStore store = new RecordingStore(new DirectoryArchiveReader(dir));
         Clock clock = Clock.fixed(INSERT.plusSeconds(3), ZoneOffset.UTC);
 
         TracerSearch.Outcome outcome = new TracerSearch(store, APP, FAST, clock, TracerSearch.Progress.NONE)
@@ -98,7 +98,7 @@ class TracerSearchTest {
         DrainedObjects objects = DrainedObjects.directory(dir);
         Instant newest = INSERT.plusSeconds(60);
         objects.write(APP, newest, List.of(HerokuPostgresLines.routerLine(newest)));
-        RecordingStore store = new RecordingStore(new DirectoryObjectStore(dir));
+        RecordingStore store = new RecordingStore(new DirectoryArchiveReader(dir));
         Clock clock = Clock.fixed(INSERT.plusSeconds(90), ZoneOffset.UTC);
         new TracerSearch(store, APP, FAST, clock, TracerSearch.Progress.NONE)
                 .search(INSERT, new StatementMatcher("customer_audit_events", TAG));
@@ -116,7 +116,7 @@ class TracerSearchTest {
         List<List<String>> chunks = tracerAcrossMidnight();
         DrainedObjects.directory(dir).write(APP, INSERT.plusSeconds(1), List.of(chunks.get(0).get(0),
                 chunks.get(1).get(0)));
-        ObjectStore store = new DirectoryObjectStore(dir);
+        ArchiveReader store = new DirectoryArchiveReader(dir);
         List<String> skipped = new ArrayList<>();
         TracerSearch.Progress progress = new TracerSearch.Progress() {
             @Override

@@ -1,21 +1,21 @@
 package io.auditdrain.verifier.testsupport;
 
-import io.auditdrain.verifier.store.ObjectStore;
+import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
 import java.util.ArrayList;
 import java.util.List;
 
 /** An object store that notes every listing and read, so that tests can see what a search asked for. */
-public final class RecordingStore implements ObjectStore {
+public final class RecordingStore implements ArchiveReader {
 
     public record Listing(String prefix, String startAfter) {
     }
 
-    private final ObjectStore delegate;
+    private final ArchiveReader delegate;
     private final List<Listing> listings = new ArrayList<>();
     private final List<String> reads = new ArrayList<>();
 
-    public RecordingStore(ObjectStore delegate) {
+    public RecordingStore(ArchiveReader delegate) {
         this.delegate = delegate;
     }
 

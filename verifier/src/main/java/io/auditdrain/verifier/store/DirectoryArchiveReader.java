@@ -15,11 +15,11 @@ import java.util.stream.Stream;
  * as the local receiver writes them. A directory cannot be listed from a key onwards, so one day's directory is read
  * and filtered; keys come only from {@link ObjectKeyLayout}, so no path leaves the directory.
  */
-public final class DirectoryObjectStore implements ObjectStore {
+public final class DirectoryArchiveReader implements ArchiveReader {
 
     private final Path root;
 
-    public DirectoryObjectStore(Path root) {
+    public DirectoryArchiveReader(Path root) {
         this.root = root;
     }
 
@@ -41,7 +41,7 @@ public final class DirectoryObjectStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new StoreException("could not list " + dir + ": " + e.getMessage(), e);
+            throw new ArchiveReadException("could not list " + dir + ": " + e.getMessage(), e);
         }
         return objects;
     }
@@ -51,7 +51,7 @@ public final class DirectoryObjectStore implements ObjectStore {
         try {
             return Files.readAllBytes(resolve(key));
         } catch (IOException e) {
-            throw new StoreException("could not read " + resolve(key) + ": " + e.getMessage(), e);
+            throw new ArchiveReadException("could not read " + resolve(key) + ": " + e.getMessage(), e);
         }
     }
 

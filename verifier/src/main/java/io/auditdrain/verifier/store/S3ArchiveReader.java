@@ -11,18 +11,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Drained objects in an S3 bucket, listed with ListObjectsV2 and {@code StartAfter}. */
-public final class S3ObjectStore implements ObjectStore {
+public final class S3ArchiveReader implements ArchiveReader {
 
     private final S3Client s3;
     private final String bucket;
     private final int pageSize;
 
-    public S3ObjectStore(S3Client s3, String bucket) {
+    public S3ArchiveReader(S3Client s3, String bucket) {
         this(s3, bucket, 1000);
     }
 
     /** @param pageSize keys per ListObjectsV2 page (1..1000); small values exercise pagination in tests */
-    public S3ObjectStore(S3Client s3, String bucket, int pageSize) {
+    public S3ArchiveReader(S3Client s3, String bucket, int pageSize) {
         if (pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("page size must be 1..1000: " + pageSize);
         }
@@ -83,10 +83,10 @@ public final class S3ObjectStore implements ObjectStore {
         s3.close();
     }
 
-    static StoreException failure(String what, SdkException e) {
+    static ArchiveReadException failure(String what, SdkException e) {
         String reason = e instanceof S3Exception s3e && s3e.awsErrorDetails() != null
                 ? s3e.awsErrorDetails().errorCode() + " (HTTP " + s3e.statusCode() + ")"
                 : e.getMessage();
-        return new StoreException("could not " + what + ": " + reason, e);
+        return new ArchiveReadException("could not " + what + ": " + reason, e);
     }
 }

@@ -6,7 +6,7 @@ import io.auditdrain.verifier.Environment;
 import java.util.List;
 
 /** Read access to drained objects, in an S3 bucket or a local directory that mirrors the key layout. */
-public interface ObjectStore extends AutoCloseable {
+public interface ArchiveReader extends AutoCloseable {
 
     /**
      * The objects whose key starts with {@code prefix} and sorts after {@code startAfter}, in key order, every page of
@@ -23,9 +23,9 @@ public interface ObjectStore extends AutoCloseable {
     @Override
     void close();
 
-    static ObjectStore open(StoreLocation location, Environment env) {
+    static ArchiveReader open(StoreLocation location, Environment env) {
         if (location instanceof StoreLocation.S3Bucket s3) {
-            return new S3ObjectStore(S3ClientConfig.fromEnvironment(env).build(), s3.bucket());
+            return new S3ArchiveReader(S3ClientConfig.fromEnvironment(env).build(), s3.bucket());
         }
         java.nio.file.Path dir = ((StoreLocation.Directory) location).path();
         // A directory that does not exist yet is a store with no objects yet (the receiver creates it on its first
@@ -33,6 +33,6 @@ public interface ObjectStore extends AutoCloseable {
         if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
             throw new ConfigurationException("the store " + dir + " is not a directory");
         }
-        return new DirectoryObjectStore(dir);
+        return new DirectoryArchiveReader(dir);
     }
 }
