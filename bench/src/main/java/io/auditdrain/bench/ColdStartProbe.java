@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.auditdrain.receiver.lambda.FunctionUrlHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.util.Base64;
 
 /**
  * What a Lambda cold start does, in a fresh JVM: build the handler from the environment (configuration, SDK
@@ -27,12 +26,9 @@ public final class ColdStartProbe {
         FunctionUrlHandler handler = new FunctionUrlHandler();
         String message = "<190>1 2026-11-22T10:00:00.123456+00:00 host app web.1 - cold start " + System.nanoTime();
         byte[] body = ((message.length() + 1) + " " + message + "\n").getBytes(UTF_8);
-        String authorization = "Basic " + Base64.getEncoder().encodeToString((args[0] + ":" + args[1]).getBytes(UTF_8));
-        String event = "{\"version\":\"2.0\",\"rawPath\":\"/logs\",\"headers\":{\"authorization\":\"" + authorization
-                + "\",\"content-type\":\"application/logplex-1\"},\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
-                + "\"body\":\"" + Base64.getEncoder().encodeToString(body) + "\",\"isBase64Encoded\":true}";
+        byte[] event = FunctionUrlEvents.drainPost(args[0], args[1], body);
         ByteArrayOutputStream response = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(UTF_8)), response, null);
+        handler.handleRequest(new ByteArrayInputStream(event), response, null);
         long cpuNanos = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
         String status = response.toString(UTF_8).replaceAll(".*\"statusCode\":(\\d+).*", "$1");
         System.err.println("COLDSTART cpu_ns=" + cpuNanos + " status=" + status);

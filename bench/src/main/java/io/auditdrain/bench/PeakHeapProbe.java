@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.util.Base64;
 
 /**
  * The peak heap of one 6 MB request through the Lambda handler (the Function URL event holds the body base64-encoded,
@@ -22,10 +21,7 @@ public final class PeakHeapProbe {
 
     public static void main(String[] args) throws Exception {
         byte[] body = RealisticTraffic.body(6 * 1024 * 1024 - 20_000, 6);
-        String authorization = "Basic " + Base64.getEncoder().encodeToString("heap-app:heap-secret".getBytes(UTF_8));
-        byte[] event = ("{\"version\":\"2.0\",\"rawPath\":\"/logs\",\"headers\":{\"authorization\":\"" + authorization
-                + "\"},\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"body\":\""
-                + Base64.getEncoder().encodeToString(body) + "\",\"isBase64Encoded\":true}").getBytes(UTF_8);
+        byte[] event = FunctionUrlEvents.drainPost("heap-app", "heap-secret", body);
         FunctionUrlHandler handler = new FunctionUrlHandler();
         System.gc();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -50,10 +50,6 @@ public final class AppCredentials {
         return match;
     }
 
-    public int secretCount() {
-        return digests.size();
-    }
-
     private static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(UTF_8));
