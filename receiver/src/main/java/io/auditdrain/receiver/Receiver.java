@@ -54,6 +54,11 @@ public final class Receiver implements AutoCloseable {
         this.resources = resources;
     }
 
+    /** The receiver for this process's environment. */
+    public static Receiver create(ReceiverConfig config, PrintStream logOut) {
+        return create(config, System.getenv(), logOut);
+    }
+
     /**
      * @param environment the process environment, which tells whether this runs in Lambda (and so which
      *                    credentials to use: see {@link AwsClients})
