@@ -38,7 +38,12 @@ import java.util.regex.Pattern;
  */
 public final class FaultProxy implements AutoCloseable {
 
-    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([A-Z0-9]{16,128})/");
+    private static final Pattern CREDENTIAL = Pattern.compile(
+            "Credential=([A-Z0-9]{16,128})/[0-9]{8}/[a-z0-9-]+/([a-z0-9-]+)/aws4_request");
+
+    /** A request seen on its way to the API: the access key that signed it and the service it was for. */
+    public record SignedRequest(String accessKeyId, String service) {
+    }
 
     private final ServerSocket server;
     private final InetSocketAddress upstream;
@@ -48,7 +53,7 @@ public final class FaultProxy implements AutoCloseable {
         return t;
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final List<String> accessKeys = Collections.synchronizedList(new ArrayList<>());
+    private final List<SignedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Duration responseDelay = Duration.ZERO;
     private volatile boolean refuse;
@@ -104,9 +109,19 @@ public final class FaultProxy implements AutoCloseable {
 
     /** The access key id of every SigV4-signed request seen so far, in order. */
     public List<String> accessKeys() {
-        synchronized (accessKeys) {
-            return List.copyOf(accessKeys);
+        return requests().stream().map(SignedRequest::accessKeyId).toList();
+    }
+
+    /** Every SigV4-signed request seen so far, in order. */
+    public List<SignedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
         }
+    }
+
+    /** How many signed requests for {@code service} (e.g. "ssm", "s3") were seen so far. */
+    public long requestsTo(String service) {
+        return requests().stream().filter(r -> r.service().equals(service)).count();
     }
 
     /** Connections accepted so far. */
@@ -175,7 +190,7 @@ public final class FaultProxy implements AutoCloseable {
                     Matcher m = CREDENTIAL.matcher(text);
                     int end = 0;
                     while (m.find()) {
-                        accessKeys.add(m.group(1));
+                        requests.add(new SignedRequest(m.group(1), m.group(2)));
                         end = m.end();
                     }
                     // Keep a tail so that a header split between two reads is still found.
