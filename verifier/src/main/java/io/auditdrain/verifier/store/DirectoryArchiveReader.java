@@ -1,5 +1,6 @@
 package io.auditdrain.verifier.store;
 
+import io.auditdrain.core.InvalidObjectKeyException;
 import io.auditdrain.core.ObjectKeyLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class DirectoryArchiveReader implements ArchiveReader {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
                 String key = prefix + p.getFileName();
-                if (key.compareTo(startAfter) > 0 && Files.isRegularFile(p)) {
+                if (key.compareTo(startAfter) > 0 && Files.isRegularFile(p) && isKey(key)) {
                     Instant modified = Files.getLastModifiedTime(p).toInstant();
                     objects.add(new StoredObject(key, modified));
                 }
@@ -44,6 +45,16 @@ public final class DirectoryArchiveReader implements ArchiveReader {
             throw new ArchiveReadException("could not list " + dir + ": " + e.getMessage(), e);
         }
         return objects;
+    }
+
+    /** Only objects the receiver wrote count: a stray file (a temp file of an older receiver, say) is not one. */
+    private static boolean isKey(String key) {
+        try {
+            ObjectKeyLayout.parse(key);
+            return true;
+        } catch (InvalidObjectKeyException e) {
+            return false;
+        }
     }
 
     @Override
