@@ -89,6 +89,16 @@ class OnDemandEnvironmentIT {
     }
 
     @Test
+    void an_event_that_is_not_a_function_url_request_is_an_invocation_error_and_the_environment_keeps_serving()
+            throws Exception {
+        LambdaRuntimeApi.Outcome outcome = api.invoke("{\"detail-type\":\"Scheduled Event\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), timeout);
+        assertTrue(!outcome.succeeded(), "answered " + outcome.responseText());
+        assertTrue(outcome.error().body().contains("Function URL"), outcome.error().body());
+        assertEquals(200, DeployedReceiver.invoke(api, FunctionUrlRequest.get("/health").event(), timeout).status());
+    }
+
+    @Test
     void keys_that_aws_does_not_accept_are_answered_503_and_nothing_is_stored() throws Exception {
         int objects = deployment.s3().listObjectsV2(r -> r.bucket(BUCKET)).keyCount();
         try (LambdaRuntimeApi other = LambdaRuntimeApi.start("arn:aws:lambda:us-east-1:123456789012:function:y");
