@@ -80,7 +80,8 @@ public final class LogplexFrameReader {
                 boolean endsWithLf = end > msgStart && b[end - 1] == '\n';
                 if ((strong && endsWithLf) || agreesAt(b, end, n)) {
                     // The trailing LF that a count usually includes is framing, not content.
-                    emit(out, msgStart, endsWithLf ? end - 1 : end, Frame.Kind.COUNTED);
+                    int msgEnd = endsWithLf ? end - 1 : end;
+                    out.add(new Frame(msgStart, msgEnd - msgStart, Frame.Kind.COUNTED));
                     return end;
                 }
                 if (strong) {
@@ -90,7 +91,7 @@ public final class LogplexFrameReader {
                 int next = nextFrameStart(b, msgStart + 1, n);
                 if (next == n && countedEnd == n + 1L) {
                     // The count included a trailing LF that the body does not have: the message itself is whole.
-                    emit(out, msgStart, n, Frame.Kind.COUNTED);
+                    out.add(new Frame(msgStart, n - msgStart, Frame.Kind.COUNTED));
                     return n;
                 }
                 out.add(new Frame(msgStart, trimTrailingSeparators(b, msgStart, next) - msgStart,
@@ -107,12 +108,6 @@ public final class LogplexFrameReader {
         int next = nextFrameStart(b, start + 1, n);
         out.add(new Frame(start, trimTrailingSeparators(b, start, next) - start, kind));
         return next;
-    }
-
-    private static void emit(List<Frame> out, int start, int end, Frame.Kind kind) {
-        if (end > start || kind != Frame.Kind.COUNTED) {
-            out.add(new Frame(start, end - start, kind));
-        }
     }
 
     /** Whether a message counted to end at {@code end} agrees with what follows it in the body. */

@@ -67,7 +67,11 @@ final class FunctionUrlEvent {
         if (body == null) {
             bytes = new byte[0];
         } else if (base64) {
-            bytes = Base64.getDecoder().decode(body);
+            try {
+                bytes = Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("event body is marked base64 but is not: " + e.getMessage(), e);
+            }
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
