@@ -65,7 +65,7 @@ public final class Receiver implements AutoCloseable {
         ThreadLocal<BatchEncoder> encoders = ThreadLocal.withInitial(() -> new BatchEncoder(config.gzipLevel()));
         RequestLog log = new RequestLog(logOut, config.metricsNamespace(), System::currentTimeMillis);
         DrainRequestHandler handler = new DrainRequestHandler(new DrainAuthenticator(cache), store, encoders::get, log,
-                config.healthPath(), System::currentTimeMillis);
+                config.healthPath());
         return new Receiver(handler, cache, resources);
     }
 

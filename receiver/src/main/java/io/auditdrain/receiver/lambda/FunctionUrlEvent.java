@@ -105,7 +105,7 @@ final class FunctionUrlEvent {
                 + Base64.getEncoder().encodeToString(body) + "\",\"isBase64Encoded\":true}";
         DrainRequest request = read(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
         try (BatchEncoder encoder = new BatchEncoder(BatchEncoder.PRIMING_LEVEL)) {
-            encoder.encode(request.body(), new BatchEncoder.BatchContext("priming", null, null, 0));
+            encoder.encode(request.body(), new BatchEncoder.BatchContext("priming", null, null));
         }
         write(new DrainResponse(200, "", Map.of()), OutputStream.nullOutputStream());
     }
