@@ -27,7 +27,8 @@ import java.util.List;
  * into a confirmed count; else the whole run when a space precedes it. With no frame start left, the message is the
  * rest of the body ({@link Frame.Kind#TRUNCATED} when the count ran past the end). Such a message is
  * {@link Frame.Kind#COUNT_MISMATCH}, and its trailing separators are framing. Bytes with no usable count at all are
- * kept as they are, {@link Frame.Kind#UNFRAMED}, up to the next frame start.
+ * kept as they are, {@link Frame.Kind#UNFRAMED}, up to the next frame start. An empty counted message ({@code 1 LF})
+ * is an empty frame.
  *
  * <p>So every well-formed frame after a damaged count comes out as its own message, with or without LFs between
  * frames, as do the usual quirks: a count that includes the trailing LF or excludes it, frames with no LF at all,

@@ -142,6 +142,15 @@ class LogplexFrameReaderTest {
     }
 
     @Test
+    void an_empty_counted_message_is_an_empty_frame_so_its_count_is_accounted_for() {
+        byte[] body = ("1 \n" + frame(DYNO, true)).getBytes(UTF_8);
+        List<Frame> frames = LogplexFrameReader.read(body);
+        assertEquals(List.of("", DYNO), texts(body, frames));
+        assertNoMalformed(body);
+        assertAccountedFor(body, frames);
+    }
+
+    @Test
     void empty_and_whitespace_bodies_have_no_frames() {
         assertEquals(List.of(), LogplexFrameReader.read(new byte[0]));
         assertEquals(List.of(), LogplexFrameReader.read("\n \r\n".getBytes(UTF_8)));
