@@ -41,6 +41,13 @@ public final class RetriedBatches {
         return (counted(NOTICE) + counted(BATCH.get(0)) + counted(BATCH.get(1))).getBytes(UTF_8);
     }
 
+    /** What a batch and its retries with a notice in front must leave stored: each line once. */
+    public static List<String> batchAndNotice() {
+        List<String> lines = new ArrayList<>(BATCH);
+        lines.add(NOTICE);
+        return lines;
+    }
+
     public static Map<String, String> logplexHeaders(String authorization, int messages) {
         return Map.of("content-type", "application/logplex-1", "logplex-msg-count", Integer.toString(messages),
                 "logplex-frame-id", FRAME_ID, "logplex-drain-token", "d.fc6b856b-3332-4546-93de-7d0ee272c3bd",
