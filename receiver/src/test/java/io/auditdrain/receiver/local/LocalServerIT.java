@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** The local server over real HTTP, with both stores. */
 class LocalServerIT {
@@ -58,6 +59,13 @@ class LocalServerIT {
         started.add(server);
         started.add(receiver);
         return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    /** The local server storing to {@code bucket} on the emulator, with my-app's secret in its SSM. */
+    private URI startWithS3Store(AwsEmulator emulator, SsmClient ssm, String bucket) throws IOException {
+        Drains.putSecret(ssm, "my-app", "secret", SECRET);
+        return start(Map.of("AUDITDRAIN_STORE", "s3://" + bucket, "AUDITDRAIN_CREDENTIALS", "ssm:" + Drains.PREFIX,
+                "AWS_REGION", AwsEmulator.REGION, "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
     }
 
     private URI startWithDirectoryStore() throws IOException {
@@ -94,10 +102,7 @@ class LocalServerIT {
         emulator.reset();
         try (S3Client s3 = Drains.s3(emulator); var ssm = Drains.ssm(emulator)) {
             s3.createBucket(r -> r.bucket("local-server-bucket"));
-            Drains.putSecret(ssm, "my-app", "secret", SECRET);
-            URI base = start(Map.of("AUDITDRAIN_STORE", "s3://local-server-bucket",
-                    "AUDITDRAIN_CREDENTIALS", "ssm:" + Drains.PREFIX, "AWS_REGION", AwsEmulator.REGION,
-                    "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
+            URI base = startWithS3Store(emulator, ssm, "local-server-bucket");
             for (String fixture : LogplexFixtures.NAMES) {
                 s3.listObjectsV2(r -> r.bucket("local-server-bucket")).contents()
                         .forEach(o -> s3.deleteObject(r -> r.bucket("local-server-bucket").key(o.key())));
@@ -143,10 +148,7 @@ class LocalServerIT {
         try (S3Client s3 = Drains.s3(emulator); var ssm = Drains.ssm(emulator)) {
             s3.createBucket(r -> r.bucket("retried-batches"));
             s3.putBucketVersioning(r -> r.bucket("retried-batches").versioningConfiguration(v -> v.status("Enabled")));
-            Drains.putSecret(ssm, "my-app", "secret", SECRET);
-            URI base = start(Map.of("AUDITDRAIN_STORE", "s3://retried-batches",
-                    "AUDITDRAIN_CREDENTIALS", "ssm:" + Drains.PREFIX, "AWS_REGION", AwsEmulator.REGION,
-                    "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
+            URI base = startWithS3Store(emulator, ssm, "retried-batches");
             assertEquals(200, postAsLogplex(base, RetriedBatches.undatedBody(), 3));
             assertEquals(200, postAsLogplex(base, RetriedBatches.undatedBody(), 3));
             assertEquals(200, postAsLogplex(base, RetriedBatches.batch(), 2));
