@@ -207,18 +207,15 @@ public final class LogplexFrameReader {
      * leading zero, which also keeps a message's trailing {@code 0} out of the next count.
      */
     private static int countPrefixEnd(byte[] b, int pos, int n) {
-        if (pos >= n || b[pos] == '0') {
+        if (pos >= n || b[pos] < '1' || b[pos] > '9') {
             return -1;
         }
-        int i = pos;
+        int i = pos + 1;
         int limit = Math.min(n, pos + MAX_COUNT_DIGITS);
         while (i < limit && isDigit(b[i])) {
             i++;
         }
-        if (i == pos || i >= n || b[i] != ' ') {
-            return -1;
-        }
-        return i;
+        return i < n && b[i] == ' ' ? i : -1;
     }
 
     private static int parseCount(byte[] b, int from, int to) {
