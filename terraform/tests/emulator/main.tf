@@ -47,6 +47,15 @@ variable "apps" {
   default = []
 }
 
+# scripts/check-deploy turns Object Lock on after the first apply, to prove it happens in place.
+variable "object_lock" {
+  type = object({
+    mode = string
+    days = number
+  })
+  default = null
+}
+
 provider "aws" {
   region     = "us-east-1"
   access_key = "emulator"
@@ -76,6 +85,7 @@ module "auditdrain" {
   bucket_name = "auditdrain-emulator-logs"
   jar_path    = var.jar_path
   apps        = var.apps
+  object_lock = var.object_lock
 
   # moto enforces a bucket policy's Deny statements without their conditions: a TLS-only deny would
   # refuse every request, plain HTTP to loopback included. Plan-mode tests cover the policy instead.
@@ -116,6 +126,10 @@ output "log_group_name" {
 
 output "alarm_topic_arn" {
   value = module.auditdrain.alarm_topic_arn
+}
+
+output "ssm_kms_key_arn" {
+  value = module.auditdrain.ssm_kms_key_arn
 }
 
 output "role_arn" {
