@@ -59,6 +59,19 @@ class BatchEncoderTest {
     }
 
     @Test
+    void a_count_of_a_million_no_longer_hides_the_statement_after_it_in_an_older_day() {
+        String router = "<158>1 2020-01-08T22:33:57.353034+00:00 host heroku router - i'm not that long";
+        String statement = "<134>1 2023-06-05T19:33:14+00:00 host app postgres.77 - [YELLOW] [5-1]  sql_error_code = "
+                + "00000 LOG:  statement: INSERT INTO customer_audit_events (tag) VALUES ('tracer-abc123')";
+        EncodedBatch batch = encode(("1000000 " + router + "\n" + frame(statement)).getBytes(UTF_8), FRAME_ID);
+        assertEquals(2, batch.objects().size());
+        assertEquals(List.of(router), lines(batch.objects().get(0)));
+        assertEquals(List.of(statement), lines(batch.objects().get(1)));
+        assertEquals(Instant.parse("2023-06-05T19:33:14Z").toEpochMilli(), batch.objects().get(1).key().epochMillis());
+        assertEquals(1, batch.malformedFrames());
+    }
+
+    @Test
     void a_body_with_no_timestamp_that_parses_is_keyed_at_epoch_zero_whenever_it_arrives() {
         byte[] body = ("garbage without a frame\n" + frame("<13>1 - host app web.1 - nil timestamp")).getBytes(UTF_8);
         EncodedBatch batch = encode(body, FRAME_ID);
