@@ -92,7 +92,7 @@ public final class Receiver implements AutoCloseable {
         ThreadLocal<BatchEncoder> encoders = ThreadLocal.withInitial(() -> new BatchEncoder(config.gzipLevel()));
         RequestLog log = new RequestLog(logOut, config.metricsNamespace(), System::currentTimeMillis);
         DrainRequestHandler handler = new DrainRequestHandler(new DrainAuthenticator(cache), store, encoders::get, log,
-                config.healthPath(), System::currentTimeMillis);
+                config.healthPath());
         return new Receiver(handler, cache, store, source, aws, config.gzipLevel(), resources);
     }
 
@@ -125,7 +125,7 @@ public final class Receiver implements AutoCloseable {
             try (BatchEncoder encoder = new BatchEncoder(gzipLevel)) {
                 String message = "<190>1 2026-01-01T00:00:00+00:00 host app web.1 - priming\n";
                 byte[] body = (message.length() + " " + message).getBytes(UTF_8);
-                batch = encoder.encode(body, new BatchEncoder.BatchContext("priming", null, null, 0));
+                batch = encoder.encode(body, new BatchEncoder.BatchContext("priming", null, null));
             }
             var object = batch.objects().get(0);
             priming.answering(PrimingResponses.s3PutObjectCreated(), () -> store.put(object, deadline));

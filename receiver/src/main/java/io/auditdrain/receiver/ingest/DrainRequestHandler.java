@@ -10,7 +10,6 @@ import io.auditdrain.receiver.telemetry.RequestLog;
 import io.auditdrain.receiver.telemetry.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -40,19 +39,17 @@ public final class DrainRequestHandler {
     private final Supplier<BatchEncoder> encoders;
     private final RequestLog log;
     private final String healthPath;
-    private final LongSupplier wallClock;
 
     /**
      * @param encoders gives the calling thread's encoder (its buffers are reused across that thread's requests)
      */
     public DrainRequestHandler(DrainAuthenticator authenticator, ObjectStore store, Supplier<BatchEncoder> encoders,
-                               RequestLog log, String healthPath, LongSupplier wallClock) {
+                               RequestLog log, String healthPath) {
         this.authenticator = authenticator;
         this.store = store;
         this.encoders = encoders;
         this.log = log;
         this.healthPath = healthPath;
-        this.wallClock = wallClock;
     }
 
     /** Handles a request that arrived just now, with the whole {@link Deadline#REQUEST_BUDGET}. */
@@ -116,7 +113,7 @@ public final class DrainRequestHandler {
         String app = ((DrainAuthenticator.Outcome.Accepted) outcome).app();
         record.app = app;
         EncodedBatch batch = encoders.get().encode(request.body(), new BatchEncoder.BatchContext(app,
-                request.header("logplex-frame-id"), request.header("logplex-drain-token"), wallClock.getAsLong()));
+                request.header("logplex-frame-id"), request.header("logplex-drain-token")));
         record.messages = batch.messages();
         record.malformedFrames = batch.malformedFrames();
         record.overflowNotices = batch.overflowNotices();

@@ -62,8 +62,7 @@ class DrainRequestHandlerTest {
     private DrainRequestHandler handlerWith(ObjectStore objectStore, CredentialCache cache) {
         BatchEncoder encoder = new BatchEncoder(6);
         RequestLog log = new RequestLog(new PrintStream(logBytes, true, UTF_8), "AuditDrain", () -> 1_000L);
-        return new DrainRequestHandler(new DrainAuthenticator(cache), objectStore, () -> encoder, log, "/health",
-                () -> 1_763_800_000_000L);
+        return new DrainRequestHandler(new DrainAuthenticator(cache), objectStore, () -> encoder, log, "/health");
     }
 
     @Test
