@@ -17,6 +17,7 @@ import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.receiver.ingest.BatchEncoder;
 import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.ingest.EncodedBatch;
+import io.auditdrain.receiver.ingest.Readiness;
 import io.auditdrain.receiver.store.DirectoryObjectStore;
 import io.auditdrain.receiver.store.ObjectStore;
 import io.auditdrain.receiver.store.S3ObjectStore;
@@ -91,8 +92,9 @@ public final class Receiver implements AutoCloseable {
                 LookupBudget.standard(), config.knownApps());
         ThreadLocal<BatchEncoder> encoders = ThreadLocal.withInitial(() -> new BatchEncoder(config.gzipLevel()));
         RequestLog log = new RequestLog(logOut, config.metricsNamespace(), System::currentTimeMillis);
+        Readiness readiness = new Readiness(store::probe, source::probe, System::nanoTime);
         DrainRequestHandler handler = new DrainRequestHandler(new DrainAuthenticator(cache), store, encoders::get, log,
-                config.healthPath());
+                config.healthPath(), readiness);
         return new Receiver(handler, cache, store, source, aws, config.gzipLevel(), resources);
     }
 

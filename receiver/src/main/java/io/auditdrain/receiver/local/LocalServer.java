@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -154,24 +155,26 @@ public final class LocalServer implements AutoCloseable {
             for (HttpField field : request.getHeaders()) {
                 headers.putIfAbsent(field.getLowerCaseName(), field.getValue());
             }
+            long started = System.nanoTime();
             DrainResponse answer;
             // A body still arriving when the deadline passes will never be answered in time: drop the connection.
             Scheduler.Task cutOff = request.getComponents().getScheduler().schedule(
                     () -> request.getConnectionMetaData().getConnection().getEndPoint().close(),
                     Math.max(1, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS);
+            BodyReader body = new BodyReader();
             try {
-                byte[] body;
                 try {
-                    body = readBody(request, request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
+                    body.read(request, request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
                 } finally {
                     cutOff.cancel();
                 }
-                answer = body == null
-                        ? tooLarge()
-                        : handler.handle(new DrainRequest(method, request.getHttpURI().getPath(), headers, body),
+                answer = body.tooLarge
+                        ? handler.refuseTooLarge(method, headers, body.seen)
+                        : handler.handle(new DrainRequest(method, request.getHttpURI().getPath(), headers, body.bytes),
                                 deadline);
             } catch (IOException | UncheckedIOException e) {
-                // The client went away or sent too slowly: nobody is left to answer.
+                // The client went away, or sent too slowly for the deadline: nobody is left to answer.
+                handler.abandoned(method, headers, body.seen, describe(e), started);
                 callback.failed(e);
                 return true;
             }
@@ -188,37 +191,57 @@ public final class LocalServer implements AutoCloseable {
             return true;
         }
 
-        /**
-         * The body, or null when it is larger than Lambda would accept (answered 413). The rest of a too-large body
-         * is read and discarded, up to a bound, because a client still sending gets a connection reset instead of
-         * the 413 if the server closes first.
-         */
-        private static byte[] readBody(Request request, long declared) throws IOException {
+        private static String describe(Exception e) {
+            String message = e.getMessage();
+            return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        }
+    }
+
+    /**
+     * Reads a body, counting what arrived. Larger than Lambda would accept: answered 413, and the rest is read and
+     * discarded, up to a bound, because a client still sending gets a connection reset instead of the 413 if the
+     * server closes first.
+     */
+    private static final class BodyReader {
+        byte[] bytes;
+        long seen;
+        boolean tooLarge;
+
+        void read(Request request, long declared) throws IOException {
             try (InputStream in = Content.Source.asInputStream(request)) {
                 if (declared > DrainRequestHandler.MAX_BODY_BYTES) {
+                    tooLarge = true;
                     discard(in);
-                    return null;
+                    return;
                 }
-                byte[] body = in.readNBytes(DrainRequestHandler.MAX_BODY_BYTES + 1);
-                if (body.length > DrainRequestHandler.MAX_BODY_BYTES) {
-                    discard(in);
-                    return null;
+                byte[] buffer = new byte[declared >= 0 ? (int) declared + 1 : 64 * 1024];
+                int length = 0;
+                int n;
+                while ((n = in.read(buffer, length, buffer.length - length)) > 0) {
+                    length += n;
+                    seen = length;
+                    if (length > DrainRequestHandler.MAX_BODY_BYTES) {
+                        tooLarge = true;
+                        discard(in);
+                        return;
+                    }
+                    if (length == buffer.length) {
+                        buffer = Arrays.copyOf(buffer,
+                                Math.min(buffer.length * 2, DrainRequestHandler.MAX_BODY_BYTES + 1));
+                    }
                 }
-                return body;
+                bytes = Arrays.copyOf(buffer, length);
             }
         }
 
-        private static void discard(InputStream in) throws IOException {
+        private void discard(InputStream in) throws IOException {
             byte[] sink = new byte[64 * 1024];
             long left = DISCARD_LIMIT;
             int n;
             while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
                 left -= n;
+                seen += n;
             }
-        }
-
-        private static DrainResponse tooLarge() {
-            return new DrainResponse(413, "body too large\n", Map.of("content-type", "text/plain; charset=utf-8"));
         }
     }
 }

@@ -98,6 +98,28 @@ public final class DirectoryObjectStore implements ObjectStore {
         }
     }
 
+    /** Writes, fsyncs and removes a file where objects are written first: the directory takes writes. */
+    @Override
+    public void probe(Deadline deadline) {
+        Path probe = temp.resolve(".probe." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createDirectories(temp);
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot write in " + root + ": " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // swept later
+            }
+        }
+    }
+
     @Override
     public String describe() {
         return "file:" + root;

@@ -247,6 +247,18 @@ class FunctionUrlHandlerIT {
         Response response = invoke(event("GET", "/health", Map.of(), new byte[0], false));
         assertEquals(200, response.status);
         assertEquals("ok\n", response.body);
+        assertEquals(1, s3.listObjectVersions(r -> r.bucket(BUCKET).prefix("logs/_health/")).versions().size(),
+                "the probe writes its one object, in no app's prefix");
+        invoke(event("GET", "/health", Map.of(), new byte[0], false));
+    }
+
+    @Test
+    void health_answers_503_when_a_batch_could_not_be_stored() throws IOException {
+        FunctionUrlHandler noBucket = handler("no-such-bucket-here", emulator.endpoint().toString(), "60");
+        Response response = invokeOn(noBucket, event("GET", "/health", Map.of(), new byte[0], false));
+        assertEquals(503, response.status);
+        assertTrue(log.toString(UTF_8).contains("\"event\":\"health_check\""), log.toString(UTF_8));
+        assertTrue(log.toString(UTF_8).contains("NoSuchBucket"), log.toString(UTF_8));
     }
 
     @Test

@@ -47,6 +47,7 @@ class SlowClientsIT {
 
     private LocalServer server;
     private Receiver receiver;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final List<Socket> attackers = new ArrayList<>();
     private final ExecutorService trickle = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "slow-client");
@@ -61,7 +62,7 @@ class SlowClientsIT {
         receiver = Receiver.create(ReceiverConfig.fromEnvironment(Map.of(
                 "AUDITDRAIN_STORE", "file:" + Files.createDirectories(dir.resolve("store")),
                 "AUDITDRAIN_CREDENTIALS", "file:" + credentials)), Map.of(),
-                new PrintStream(new ByteArrayOutputStream(), true, UTF_8));
+                new PrintStream(log, true, UTF_8));
         server = LocalServer.start(receiver.handler(), "127.0.0.1", 0, 8);
     }
 
@@ -164,5 +165,31 @@ class SlowClientsIT {
                 + Drains.basic("my-app", SECRET) + "\r\nContent-Length: 100000\r\n\r\n", "x".repeat(200));
         long millis = cutAfter.get(60, TimeUnit.SECONDS);
         assertTrue(millis < 40_000, "a 1 byte/s body held its connection for " + millis + " ms");
+    }
+
+    @Test
+    void a_body_cut_off_by_its_client_and_a_body_too_large_each_leave_one_log_line() throws Exception {
+        try (Socket cut = connect()) {
+            cut.getOutputStream().write(("POST /logs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+                    + "58 <190>1 2026").getBytes(US_ASCII));
+            cut.getOutputStream().flush();
+        }
+        try (Socket large = connect()) {
+            int size = io.auditdrain.receiver.ingest.DrainRequestHandler.MAX_BODY_BYTES + 1;
+            large.getOutputStream().write(("POST /logs HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n")
+                    .getBytes(US_ASCII));
+            large.getOutputStream().write(new byte[size]);
+            large.getOutputStream().flush();
+            large.setSoTimeout(10_000);
+            assertTrue(new String(large.getInputStream().readNBytes(12), US_ASCII).startsWith("HTTP/1.1 413"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (log.toString(UTF_8).lines().count() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<String> lines = log.toString(UTF_8).lines().toList();
+        assertEquals(2, lines.size(), log.toString(UTF_8));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"status\":0") && l.contains("no answer sent")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"status\":413")), lines.toString());
     }
 }
