@@ -47,6 +47,17 @@ variable "apps" {
   default = []
 }
 
+# The scheduled verification, on in scripts/check-deploy's runs; moto stores the placeholder jar and never runs it.
+variable "verifier_app" {
+  type    = string
+  default = null
+}
+
+variable "verifier_jar_path" {
+  type    = string
+  default = null
+}
+
 provider "aws" {
   region     = "us-east-1"
   access_key = "emulator"
@@ -59,6 +70,7 @@ provider "aws" {
 
   endpoints {
     cloudwatch = var.endpoint
+    events     = var.endpoint
     iam        = var.endpoint
     kms        = var.endpoint
     lambda     = var.endpoint
@@ -76,6 +88,9 @@ module "auditdrain" {
   bucket_name = "auditdrain-emulator-logs"
   jar_path    = var.jar_path
   apps        = var.apps
+
+  verifier_app      = var.verifier_app
+  verifier_jar_path = var.verifier_jar_path
 
   # moto enforces a bucket policy's Deny statements without their conditions: a TLS-only deny would
   # refuse every request, plain HTTP to loopback included. Plan-mode tests cover the policy instead.
@@ -124,4 +139,12 @@ output "role_arn" {
 
 output "silence_alarm_names" {
   value = module.auditdrain.silence_alarm_names
+}
+
+output "verifier_function_name" {
+  value = module.auditdrain.verifier_function_name
+}
+
+output "verifier_alarm_names" {
+  value = module.auditdrain.verifier_alarm_names
 }
