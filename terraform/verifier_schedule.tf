@@ -4,14 +4,17 @@
 # smoke failed, a check failed, the run stopped. Off unless verifier_app is set.
 #
 # The restricted role's database URL is a SecureString that scripts/set-verifier-url writes, like the drain
-# secrets: Terraform never holds it, and the function reads it at each run.
+# secrets and under their key: Terraform never holds it, and the function reads it at each run. The key's
+# policy (kms.tf) gets two statements for it: the function may decrypt that one parameter, and the secret
+# operators may write and read it, both through SSM only. With a key of your own (ssm_kms_key_arn), grant
+# the same yourself.
 #
 # Least privilege, statement by statement (tests/verifier_schedule.tftest.hcl holds the list):
 #   ListAppLogs          s3:ListBucket on the bucket, only for prefixes under logs/<app>/
 #   ReadAppLogs          s3:GetObject under logs/<app>/ (smoke's tracer, drain-activity, writers)
 #   ReadBucketSettings   the four reads of doctor's bucket checks, on the bucket itself
 #   ReadDatabaseUrl      ssm:GetParameter on the one parameter
-#   DecryptDatabaseUrl   kms:Decrypt through SSM, for that parameter only
+#   DecryptDatabaseUrl   kms:Decrypt on the drain secrets' key (kms.tf), through SSM, for that parameter only
 #   WriteOwnLogs         its own log group (the reports and the metrics)
 #   DecryptLogObjects    kms:Decrypt through S3 on the bucket's key (only with bucket_kms_key_arn)
 # It cannot write or delete objects, change the bucket, or read any other parameter.
@@ -75,16 +78,11 @@ locals {
           Resource = [local.verifier_parameter_arn]
         },
         {
-          Sid      = "DecryptDatabaseUrl"
-          Effect   = "Allow"
-          Action   = ["kms:Decrypt"]
-          Resource = [coalesce(var.ssm_kms_key_arn, "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*")]
-          Condition = {
-            StringEquals = {
-              "kms:ViaService"                      = "ssm.${local.region}.amazonaws.com"
-              "kms:EncryptionContext:PARAMETER_ARN" = local.verifier_parameter_arn
-            }
-          }
+          Sid       = "DecryptDatabaseUrl"
+          Effect    = "Allow"
+          Action    = ["kms:Decrypt"]
+          Resource  = [local.ssm_kms_key_arn]
+          Condition = local.through_ssm_for_the_verifier_url
         },
         {
           Sid      = "WriteOwnLogs"
@@ -105,6 +103,36 @@ locals {
       ],
     )
   }
+
+  # SSM encrypts and decrypts a SecureString with its ARN as encryption context.
+  through_ssm_for_the_verifier_url = {
+    StringEquals = {
+      "kms:ViaService"                      = "ssm.${local.region}.amazonaws.com"
+      "kms:EncryptionContext:PARAMETER_ARN" = local.verifier_parameter_arn
+    }
+  }
+
+  # Added to the drain secrets' key policy (kms.tf) when the scheduled verification is on.
+  verifier_key_statements = [
+    for statement in [
+      {
+        Sid       = "VerifierDecryptsItsDatabaseUrl"
+        Effect    = "Allow"
+        Principal = { AWS = one(aws_iam_role.verifier[*].arn) }
+        Action    = ["kms:Decrypt"]
+        Resource  = "*"
+        Condition = local.through_ssm_for_the_verifier_url
+      },
+      {
+        Sid       = "OperatorsWriteAndReadTheVerifierUrl"
+        Effect    = "Allow"
+        Principal = { AWS = local.secret_operators }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = "*"
+        Condition = local.through_ssm_for_the_verifier_url
+      },
+    ] : statement if local.verifier_enabled
+  ]
 
   # One alarm period per run; the "stopped" alarm waits for two empty periods, so that one late run does not page.
   verifier_period_seconds = var.verifier_interval_minutes * 60

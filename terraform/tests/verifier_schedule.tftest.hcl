@@ -266,3 +266,40 @@ run "the_app_follows_herokus_rules" {
 
   expect_failures = [var.verifier_app]
 }
+
+run "the_drain_secrets_key_lets_the_function_decrypt_its_url_and_the_operators_write_it" {
+  command = plan
+
+  variables {
+    verifier_app      = "acme-api-prod"
+    verifier_jar_path = "tests/fixtures/receiver-placeholder.txt"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_kms_key.drain_secrets[0].policy).Statement : [s.Action, s.Condition.StringEquals["kms:EncryptionContext:PARAMETER_ARN"]] if s.Sid == "VerifierDecryptsItsDatabaseUrl"] == [[
+      ["kms:Decrypt"], "arn:aws:ssm:us-east-1:123456789012:parameter/auditdrain/verifier/database-url"
+    ]]
+    error_message = "the verifier's role may decrypt its one parameter through SSM"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_kms_key.drain_secrets[0].policy).Statement : [s.Principal.AWS, s.Condition.StringEquals["kms:ViaService"]] if s.Sid == "OperatorsWriteAndReadTheVerifierUrl"] == [[
+      ["arn:aws:iam::123456789012:role/deployer"], "ssm.us-east-1.amazonaws.com"
+    ]]
+    error_message = "the secret operators may write the URL through SSM"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.verifier[0].policy).Statement : s.Resource if s.Sid == "DecryptDatabaseUrl"] == [["arn:aws:kms:us-east-1:123456789012:key/00000000-1111-2222-3333-444444444444"]]
+    error_message = "the function decrypts with the drain secrets' key only"
+  }
+}
+
+run "off_adds_nothing_to_the_key_policy" {
+  command = plan
+
+  assert {
+    condition     = length([for s in jsondecode(aws_kms_key.drain_secrets[0].policy).Statement : s if startswith(s.Sid, "Verifier") || strcontains(s.Sid, "VerifierUrl")]) == 0
+    error_message = "without the scheduled verification the key policy is the drain secrets' alone"
+  }
+}

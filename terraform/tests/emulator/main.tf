@@ -58,6 +58,15 @@ variable "verifier_jar_path" {
   default = null
 }
 
+# scripts/check-deploy turns Object Lock on after the first apply, to prove it happens in place.
+variable "object_lock" {
+  type = object({
+    mode = string
+    days = number
+  })
+  default = null
+}
+
 provider "aws" {
   region     = "us-east-1"
   access_key = "emulator"
@@ -88,6 +97,7 @@ module "auditdrain" {
   bucket_name = "auditdrain-emulator-logs"
   jar_path    = var.jar_path
   apps        = var.apps
+  object_lock = var.object_lock
 
   verifier_app      = var.verifier_app
   verifier_jar_path = var.verifier_jar_path
@@ -131,6 +141,10 @@ output "log_group_name" {
 
 output "alarm_topic_arn" {
   value = module.auditdrain.alarm_topic_arn
+}
+
+output "ssm_kms_key_arn" {
+  value = module.auditdrain.ssm_kms_key_arn
 }
 
 output "role_arn" {
