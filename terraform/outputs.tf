@@ -82,9 +82,5 @@ output "verifier_database_url_parameter" {
 
 output "verifier_alarm_names" {
   description = "The scheduled verification's alarms: smoke, checks and stopped (empty when it is off)."
-  value = local.verifier_enabled ? {
-    smoke   = aws_cloudwatch_metric_alarm.verifier_smoke[0].alarm_name
-    checks  = aws_cloudwatch_metric_alarm.verifier_checks[0].alarm_name
-    stopped = aws_cloudwatch_metric_alarm.verifier_stopped[0].alarm_name
-  } : {}
+  value       = { for what, alarm in aws_cloudwatch_metric_alarm.verifier : what => alarm.alarm_name }
 }

@@ -136,6 +136,32 @@ locals {
 
   # One alarm period per run; the "stopped" alarm waits for two empty periods, so that one late run does not page.
   verifier_period_seconds = var.verifier_interval_minutes * 60
+  verifier_alarms = local.verifier_enabled ? {
+    smoke = {
+      metric      = "SmokeFailed"
+      statistic   = "Maximum"
+      comparison  = "GreaterThanOrEqualToThreshold"
+      periods     = 1
+      missing     = "notBreaching"
+      description = "The scheduled smoke test of ${var.verifier_app} failed: an audit write did not reach the bucket. Its report is in ${local.verifier_log_group_name}."
+    }
+    checks = {
+      metric      = "ChecksFailed"
+      statistic   = "Maximum"
+      comparison  = "GreaterThanOrEqualToThreshold"
+      periods     = 1
+      missing     = "notBreaching"
+      description = "A doctor check of ${var.verifier_app} failed: the append-only guarantee or its archive is at risk. The failed checks and their fixes are in ${local.verifier_log_group_name}."
+    }
+    stopped = {
+      metric      = "Runs"
+      statistic   = "Sum"
+      comparison  = "LessThanThreshold"
+      periods     = 2
+      missing     = "breaching"
+      description = "The scheduled verification of ${var.verifier_app} has not finished a run for ${2 * var.verifier_interval_minutes} minutes: see ${local.verifier_log_group_name} and the rule ${local.verifier_name}."
+    }
+  } : {}
 }
 
 resource "aws_cloudwatch_log_group" "verifier" {
@@ -206,67 +232,25 @@ resource "aws_lambda_permission" "verifier_schedule" {
   source_arn    = aws_cloudwatch_event_rule.verifier[0].arn
 }
 
-# smoke did not find its tracer in the bucket, or could not run (database or bucket unreachable).
-resource "aws_cloudwatch_metric_alarm" "verifier_smoke" {
-  count             = local.verifier_count
-  alarm_name        = "${local.verifier_name}-smoke"
-  alarm_description = "The scheduled smoke test of ${coalesce(var.verifier_app, "-")} failed: an audit write did not reach the bucket. Its report is in ${local.verifier_log_group_name}."
+# Three alarms to the alarm topic: smoke failed (its tracer did not reach the bucket, or it could not run), a
+# doctor check failed (each check is also its own metric, CheckFailed by App and Check), and the run stopped (no
+# finished run for two intervals: the function fails to start, times out, or is not invoked).
+resource "aws_cloudwatch_metric_alarm" "verifier" {
+  for_each          = local.verifier_alarms
+  alarm_name        = "${local.verifier_name}-${each.key}"
+  alarm_description = each.value.description
 
   namespace   = var.metrics_namespace
-  metric_name = "SmokeFailed"
-  dimensions  = { App = coalesce(var.verifier_app, "-") }
-  statistic   = "Maximum"
+  metric_name = each.value.metric
+  dimensions  = { App = var.verifier_app }
+  statistic   = each.value.statistic
   period      = local.verifier_period_seconds
 
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = each.value.periods
+  datapoints_to_alarm = each.value.periods
+  comparison_operator = each.value.comparison
   threshold           = 1
-  treat_missing_data  = "notBreaching"
-
-  alarm_actions = [aws_sns_topic.alarms.arn]
-  ok_actions    = [aws_sns_topic.alarms.arn]
-  tags          = var.tags
-}
-
-# A doctor check failed (each check is also its own metric, CheckFailed by App and Check).
-resource "aws_cloudwatch_metric_alarm" "verifier_checks" {
-  count             = local.verifier_count
-  alarm_name        = "${local.verifier_name}-checks"
-  alarm_description = "A doctor check of ${coalesce(var.verifier_app, "-")} failed: the append-only guarantee or its archive is at risk. The failed checks and their fixes are in ${local.verifier_log_group_name}."
-
-  namespace   = var.metrics_namespace
-  metric_name = "ChecksFailed"
-  dimensions  = { App = coalesce(var.verifier_app, "-") }
-  statistic   = "Maximum"
-  period      = local.verifier_period_seconds
-
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = 1
-  treat_missing_data  = "notBreaching"
-
-  alarm_actions = [aws_sns_topic.alarms.arn]
-  ok_actions    = [aws_sns_topic.alarms.arn]
-  tags          = var.tags
-}
-
-# No finished run for two intervals: the function fails to start, times out, or is not invoked.
-resource "aws_cloudwatch_metric_alarm" "verifier_stopped" {
-  count             = local.verifier_count
-  alarm_name        = "${local.verifier_name}-stopped"
-  alarm_description = "The scheduled verification of ${coalesce(var.verifier_app, "-")} has not finished a run for ${2 * var.verifier_interval_minutes} minutes: see ${local.verifier_log_group_name} and the rule ${local.verifier_name}."
-
-  namespace   = var.metrics_namespace
-  metric_name = "Runs"
-  dimensions  = { App = coalesce(var.verifier_app, "-") }
-  statistic   = "Sum"
-  period      = local.verifier_period_seconds
-
-  evaluation_periods  = 2
-  datapoints_to_alarm = 2
-  comparison_operator = "LessThanThreshold"
-  threshold           = 1
-  treat_missing_data  = "breaching"
+  treat_missing_data  = each.value.missing
 
   alarm_actions = [aws_sns_topic.alarms.arn]
   ok_actions    = [aws_sns_topic.alarms.arn]

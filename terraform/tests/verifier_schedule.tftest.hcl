@@ -19,9 +19,7 @@ run "off_by_default" {
       length(aws_lambda_function.verifier) == 0,
       length(aws_iam_role.verifier) == 0,
       length(aws_cloudwatch_event_rule.verifier) == 0,
-      length(aws_cloudwatch_metric_alarm.verifier_smoke) == 0,
-      length(aws_cloudwatch_metric_alarm.verifier_checks) == 0,
-      length(aws_cloudwatch_metric_alarm.verifier_stopped) == 0,
+      length(aws_cloudwatch_metric_alarm.verifier) == 0,
     ])
     error_message = "without verifier_app nothing of the scheduled verification may be planned"
   }
@@ -210,7 +208,7 @@ run "three_alarms_watch_smoke_the_checks_and_the_runs_themselves" {
 
   assert {
     condition = alltrue([
-      for alarm in [aws_cloudwatch_metric_alarm.verifier_smoke[0], aws_cloudwatch_metric_alarm.verifier_checks[0]] :
+      for alarm in [aws_cloudwatch_metric_alarm.verifier["smoke"], aws_cloudwatch_metric_alarm.verifier["checks"]] :
       alarm.namespace == "AuditDrain" && alarm.dimensions == tomap({ App = "acme-api-prod" }) && alarm.statistic == "Maximum" &&
       alarm.period == 1800 && alarm.evaluation_periods == 1 && alarm.comparison_operator == "GreaterThanOrEqualToThreshold" &&
       alarm.threshold == 1 && alarm.treat_missing_data == "notBreaching" && length(alarm.alarm_actions) == 1
@@ -220,27 +218,27 @@ run "three_alarms_watch_smoke_the_checks_and_the_runs_themselves" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.verifier_smoke[0].metric_name == "SmokeFailed" &&
-      aws_cloudwatch_metric_alarm.verifier_checks[0].metric_name == "ChecksFailed"
+      aws_cloudwatch_metric_alarm.verifier["smoke"].metric_name == "SmokeFailed" &&
+      aws_cloudwatch_metric_alarm.verifier["checks"].metric_name == "ChecksFailed"
     )
     error_message = "the alarms watch the metrics the handler writes"
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.verifier_stopped[0].metric_name == "Runs" &&
-      aws_cloudwatch_metric_alarm.verifier_stopped[0].statistic == "Sum" &&
-      aws_cloudwatch_metric_alarm.verifier_stopped[0].period == 1800 &&
-      aws_cloudwatch_metric_alarm.verifier_stopped[0].evaluation_periods == 2 &&
-      aws_cloudwatch_metric_alarm.verifier_stopped[0].datapoints_to_alarm == 2 &&
-      aws_cloudwatch_metric_alarm.verifier_stopped[0].comparison_operator == "LessThanThreshold" &&
-      aws_cloudwatch_metric_alarm.verifier_stopped[0].treat_missing_data == "breaching"
+      aws_cloudwatch_metric_alarm.verifier["stopped"].metric_name == "Runs" &&
+      aws_cloudwatch_metric_alarm.verifier["stopped"].statistic == "Sum" &&
+      aws_cloudwatch_metric_alarm.verifier["stopped"].period == 1800 &&
+      aws_cloudwatch_metric_alarm.verifier["stopped"].evaluation_periods == 2 &&
+      aws_cloudwatch_metric_alarm.verifier["stopped"].datapoints_to_alarm == 2 &&
+      aws_cloudwatch_metric_alarm.verifier["stopped"].comparison_operator == "LessThanThreshold" &&
+      aws_cloudwatch_metric_alarm.verifier["stopped"].treat_missing_data == "breaching"
     )
     error_message = "no finished run for two intervals must alarm, missing data breaching"
   }
 
   assert {
-    condition     = output.verifier_alarm_names == tomap({ smoke = "auditdrain-verifier-smoke", checks = "auditdrain-verifier-checks", stopped = "auditdrain-verifier-stopped" })
+    condition     = length(output.verifier_alarm_names) == 3 && output.verifier_alarm_names["smoke"] == "auditdrain-verifier-smoke" && output.verifier_alarm_names["checks"] == "auditdrain-verifier-checks" && output.verifier_alarm_names["stopped"] == "auditdrain-verifier-stopped"
     error_message = "the alarms are named <name>-verifier-<what>"
   }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  * a predefined role such as {@code pg_write_all_data}. A table the role owns cannot be judged by its grants: that is
  * {@link RoleOwnsNoAuditTableCheck}'s failure.
  */
-public final class AuditTableGrantsCheck implements Check {
+public final class AuditTableGrantsCheck extends RoleCheck {
 
     private static final Set<String> EXPECTED = Set.of("INSERT", "SELECT");
 
@@ -30,16 +30,12 @@ public final class AuditTableGrantsCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
         String roleSql = ctx.role().display();
         List<String> failures = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         List<String> notJudged = new ArrayList<>();
-        RoleReach reach = ctx.reach();
         for (SqlIdentifier table : ctx.auditTables()) {
             TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
             if (!facts.exists()) {

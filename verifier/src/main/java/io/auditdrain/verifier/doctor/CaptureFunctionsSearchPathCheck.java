@@ -17,7 +17,7 @@ import java.util.Locale;
  * the path in which the role may create objects. Whether the role can do either is asked of the privilege system
  * ({@code has_database_privilege ... TEMP}, {@code has_schema_privilege ... CREATE}) for every role within reach.
  */
-public final class CaptureFunctionsSearchPathCheck implements Check {
+public final class CaptureFunctionsSearchPathCheck extends RoleCheck {
 
     @Override
     public String name() {
@@ -30,14 +30,10 @@ public final class CaptureFunctionsSearchPathCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         Connection c = ctx.session().connection();
         String role = ctx.role().name();
-        RoleReach reach = ctx.reach();
-        CaptureObjects capture = CaptureObjects.of(c, role, ctx.historyTriggers(), ctx.auditTables());
+        CaptureObjects capture = ctx.captureObjects();
         boolean temporary;
         List<String> creatable = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""

@@ -37,6 +37,11 @@ public record DoctorContext(RoleSession session, SqlIdentifier role, boolean rol
         return RoleReach.of(session.connection(), role.name());
     }
 
+    /** What capture runs through: the history triggers, their tables and functions; call only when the role exists. */
+    CaptureObjects captureObjects() throws SQLException {
+        return CaptureObjects.of(session.connection(), role.name(), historyTriggers, auditTables);
+    }
+
     /** Whether the session logged in as the role itself (not an owner acting through SET ROLE). */
     public boolean sessionIsRole() {
         return session.sessionUser().equals(role.name());

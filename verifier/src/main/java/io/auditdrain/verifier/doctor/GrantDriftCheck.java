@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * most of its peers give, and any sequence behind a column default of a table the role may INSERT into but whose
  * sequence it may not use, is a warning. It is a warning, not a failure: a table may be private on purpose.
  */
-public final class GrantDriftCheck implements Check {
+public final class GrantDriftCheck extends RoleCheck {
 
     private static final List<String> DML = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
@@ -33,10 +33,7 @@ public final class GrantDriftCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         Connection c = ctx.session().connection();
         String role = ctx.role().name();
         List<String> excluded = new ArrayList<>();

@@ -25,7 +25,7 @@ import java.util.Set;
  * </ul>
  * {@code SET} on another superuser-only parameter is a warning.
  */
-public final class ParameterPrivilegesCheck implements Check {
+public final class ParameterPrivilegesCheck extends RoleCheck {
 
     @Override
     public String name() {
@@ -38,17 +38,13 @@ public final class ParameterPrivilegesCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         Connection c = ctx.session().connection();
         if (Integer.parseInt(ctx.session().show("server_version_num")) < 150000) {
             return CheckResult.pass(name(), "before PostgreSQL 15 only superusers may set superuser-only parameters"
                     + " (role-not-superuser)");
         }
         String role = ctx.role().name();
-        RoleReach reach = ctx.reach();
         // parameter and privilege -> who holds it
         Map<String, Set<String>> held = new LinkedHashMap<>();
         Map<String, String> category = new LinkedHashMap<>();

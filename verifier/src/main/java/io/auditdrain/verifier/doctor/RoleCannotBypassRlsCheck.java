@@ -11,7 +11,7 @@ import java.util.List;
  * role nor a role it can become has {@code BYPASSRLS}, which ignores every policy. Without row-level security on
  * those tables the attribute changes nothing, and the check passes.
  */
-public final class RoleCannotBypassRlsCheck implements Check {
+public final class RoleCannotBypassRlsCheck extends RoleCheck {
 
     @Override
     public String name() {
@@ -24,13 +24,9 @@ public final class RoleCannotBypassRlsCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
-        CaptureObjects capture = CaptureObjects.of(ctx.session().connection(), role, ctx.historyTriggers(),
-                ctx.auditTables());
+        CaptureObjects capture = ctx.captureObjects();
         List<String> names = new ArrayList<>(ctx.auditTables().stream().map(SqlIdentifier::quoted).toList());
         capture.sourceTables().forEach(t -> names.add(t.identifier().quoted()));
         List<String> guarded = new ArrayList<>();
@@ -46,7 +42,7 @@ public final class RoleCannotBypassRlsCheck implements Check {
         }
         List<String> bypassing = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
-        for (RoleReach.Member m : ctx.reach().ordinary()) {
+        for (RoleReach.Member m : reach.ordinary()) {
             if (m.bypassRls()) {
                 bypassing.add(m.isSelf() ? role : m.name() + m.through());
                 String alter = "ALTER ROLE " + SqlIdentifier.role(m.name()).display() + " NOBYPASSRLS;";

@@ -9,7 +9,7 @@ import java.util.List;
  * non-superuser role to itself, the owner of the audit tables included, and change other roles' passwords: then it
  * holds the owner's power over the tables and their triggers, and every REVOKE is paper only.
  */
-public final class RoleCannotCreateRolesCheck implements Check {
+public final class RoleCannotCreateRolesCheck extends RoleCheck {
 
     @Override
     public String name() {
@@ -22,14 +22,11 @@ public final class RoleCannotCreateRolesCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
         List<String> problems = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
-        for (RoleReach.Member m : ctx.reach().ordinary()) {
+        for (RoleReach.Member m : reach.ordinary()) {
             if (!m.createRole()) {
                 continue;
             }

@@ -10,7 +10,7 @@ import java.util.Set;
  * ({@code pg_execute_server_program}) or write files ({@code pg_write_server_files}) as the server's operating-system
  * user, and so can rewrite its configuration or its data.
  */
-public final class RoleNotSuperuserCheck implements Check {
+public final class RoleNotSuperuserCheck extends RoleCheck {
 
     static final Set<String> SUPERUSER_EQUIVALENT = Set.of("pg_execute_server_program", "pg_write_server_files");
 
@@ -25,12 +25,8 @@ public final class RoleNotSuperuserCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
-        RoleReach reach = ctx.reach();
         if (reach.roles().get(0).superuser()) {
             return CheckResult.fail(name(), role + " is a superuser: grants do not limit it, and it can disable the"
                     + " history triggers", "ALTER ROLE " + ctx.role().display() + " NOSUPERUSER;");

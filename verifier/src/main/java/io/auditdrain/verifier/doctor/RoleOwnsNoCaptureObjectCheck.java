@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the schema of any of them (a schema's owner can drop what is in it). Ownership through a role it belongs to counts.
  * The audit tables and their schemas are {@link RoleOwnsNoAuditTableCheck}'s.
  */
-public final class RoleOwnsNoCaptureObjectCheck implements Check {
+public final class RoleOwnsNoCaptureObjectCheck extends RoleCheck {
 
     @Override
     public String name() {
@@ -29,14 +29,9 @@ public final class RoleOwnsNoCaptureObjectCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
-        RoleReach reach = ctx.reach();
-        CaptureObjects capture = CaptureObjects.of(ctx.session().connection(), role, ctx.historyTriggers(),
-                ctx.auditTables());
+        CaptureObjects capture = ctx.captureObjects();
         List<String> problems = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         String owner = ctx.ownerForRemedy();

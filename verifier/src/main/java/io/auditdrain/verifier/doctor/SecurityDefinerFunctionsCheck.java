@@ -20,7 +20,7 @@ import java.util.Set;
  * prints): a body that builds SQL at run time ({@code EXECUTE}) or is compiled code cannot be read, and is a warning
  * when its owner may write an audit table.
  */
-public final class SecurityDefinerFunctionsCheck implements Check {
+public final class SecurityDefinerFunctionsCheck extends RoleCheck {
 
     /** The table privilege each kind of write needs. */
     private static final Map<String, String> PRIVILEGE = Map.of("INSERT", "INSERT", "UPDATE", "UPDATE",
@@ -40,13 +40,9 @@ public final class SecurityDefinerFunctionsCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         Connection c = ctx.session().connection();
         String role = ctx.role().name();
-        RoleReach reach = ctx.reach();
         List<AuditTable> tables = auditTables(c, ctx);
         Long[] allOids = reach.roles().stream().map(RoleReach.Member::oid).toArray(Long[]::new);
         List<String> failures = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.Map;
  * role plant a trigger whose function then runs as whoever writes the table next (the owner in a migration, a role
  * that may rewrite history), with that role's privileges. The application's usual DML on these tables is fine.
  */
-public final class SourceTableGrantsCheck implements Check {
+public final class SourceTableGrantsCheck extends RoleCheck {
 
     private static final Map<String, String> WHY = Map.of(
             "TRUNCATE", "TRUNCATE fires no row trigger: the rows go without a history row",
@@ -27,14 +27,9 @@ public final class SourceTableGrantsCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
-        RoleReach reach = ctx.reach();
-        CaptureObjects capture = CaptureObjects.of(ctx.session().connection(), role, ctx.historyTriggers(),
-                ctx.auditTables());
+        CaptureObjects capture = ctx.captureObjects();
         List<String> failures = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         int judged = 0;

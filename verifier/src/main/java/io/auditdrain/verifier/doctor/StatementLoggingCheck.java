@@ -12,7 +12,7 @@ import java.util.Set;
  * <p>{@code mod} logs INSERT, UPDATE, DELETE, TRUNCATE, COPY FROM and DDL, but not a write made inside a SELECT (a
  * data-modifying {@code WITH}, a function): only {@code all} or pgaudit's {@code write} class sees those.
  */
-public final class StatementLoggingCheck implements Check {
+public final class StatementLoggingCheck extends RoleCheck {
 
     private static final Set<String> LOGS_WRITES = Set.of("mod", "all");
     /** log_min_messages levels above LOG, in the server log's own order. */
@@ -29,10 +29,7 @@ public final class StatementLoggingCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         RoleSetting effective = RoleSetting.effective(ctx, "log_statement");
         if (effective == null) {
             return CheckResult.warn(name(), "cannot tell from this session: the owner has its own log_statement"
