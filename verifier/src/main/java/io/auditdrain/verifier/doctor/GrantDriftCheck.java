@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * Runbook (postgres roles), failure mode C, grant drift: {@code GRANT ... ON ALL TABLES} covers only the tables that
  * exist when it runs, so a migration that adds a table without its own GRANT leaves the role without access, and users
  * meet {@code permission denied} in production. This check compares the role's privileges on the application tables
- * (every table in a schema it may use, except the audit and migration tables): any table lacking a privilege that
+ * (every table in a schema it may use, except the audit and migration tables and tables an extension brings, such as
+ * PostGIS's {@code spatial_ref_sys}): any table lacking a privilege that
  * most of its peers give, and any sequence behind a column default of a table the role may INSERT into but whose
  * sequence it may not use, is a warning. It is a warning, not a failure: a table may be private on purpose.
  */
@@ -48,6 +49,8 @@ public final class GrantDriftCheck extends RoleCheck {
                 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
                   AND has_schema_privilege(?, n.oid, 'USAGE')
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
+                                  AND e.objid = c.oid AND e.deptype = 'e')
                   AND c.oid NOT IN (SELECT to_regclass(t) FROM unnest(?::text[]) t WHERE to_regclass(t) IS NOT NULL)
                 ORDER BY 1""")) {
             for (int i = 1; i <= 5; i++) {

@@ -16,8 +16,8 @@ import java.util.Set;
  * No {@code SECURITY DEFINER} function that the role may execute (through PUBLIC, by default, or any role it can
  * become) writes an audit table as an owner who may: calling it, the role changes audit rows with the owner's
  * privileges, and with {@code log_statement = mod} no log line names the table, since the call is a SELECT. What a
- * function writes is read from its body ({@code prosrc}, or the SQL-standard body that {@code pg_get_functiondef}
- * prints): a body that builds SQL at run time ({@code EXECUTE}) or is compiled code cannot be read, and is a warning
+ * function writes is read from its body ({@code prosrc}, or, where that is empty, the SQL-standard body that
+ * {@code pg_get_functiondef} prints): a body that builds SQL at run time ({@code EXECUTE}) or is compiled code cannot be read, and is a warning
  * when its owner may write an audit table.
  */
 public final class SecurityDefinerFunctionsCheck extends RoleCheck {
@@ -51,9 +51,9 @@ public final class SecurityDefinerFunctionsCheck extends RoleCheck {
         int examined = 0;
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT p.oid, p.oid::regprocedure::text, pg_get_userbyid(p.proowner), p.proowner, l.lanname,
-                       p.prosrc, CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_functiondef(p.oid) END
+                       p.prosrc, CASE WHEN p.prosrc = '' THEN pg_get_functiondef(p.oid) END
                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
-                WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                WHERE p.prosecdef AND p.prokind IN ('f', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                   AND NOT p.proowner = ANY (?::bigint[]::oid[])
                   AND EXISTS (SELECT 1 FROM unnest(?::bigint[]) r(oid)
                               WHERE has_function_privilege(r.oid::oid, p.oid, 'EXECUTE'))
