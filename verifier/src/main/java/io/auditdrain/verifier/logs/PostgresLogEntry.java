@@ -62,8 +62,6 @@ public record PostgresLogEntry(LoggedMessage message, Instant timestamp, Map<Str
     /** PostgreSQL's {@code NAMEDATALEN - 1}: the longest application_name (and any other name) it logs. */
     private static final int MAX_NAME_BYTES = 63;
 
-    private static final Pattern FIELD = Pattern.compile(
-            "\\s*([a-z_]{1,40})(?: = |=)(?:\"([^\"]*)\"|([^\\s\"]*))");
     private static final String SEVERITIES =
             "DEBUG[1-5]?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|QUERY|CONTEXT|STATEMENT|LOCATION";
     private static final Pattern SEVERITY = Pattern.compile("\\s*(" + SEVERITIES + "):  ");
@@ -88,17 +86,52 @@ public record PostgresLogEntry(LoggedMessage message, Instant timestamp, Map<Str
         Map<String, String> fields = new LinkedHashMap<>();
         int pos = 0;
         int lastQuotedValue = -1;
-        Matcher f = FIELD.matcher(text);
-        while (f.find(pos) && f.start() == pos) {
-            fields.putIfAbsent(f.group(1), f.group(2) != null ? f.group(2) : f.group(3));
-            if (f.group(2) != null) {
-                lastQuotedValue = f.start(2);
+        // key="value" or key = value, one after the other (read by hand: a regex costs more than the rest)
+        while (true) {
+            int k = pos;
+            while (k < text.length() && Character.isWhitespace(text.charAt(k))) {
+                k++;
             }
-            pos = f.end();
+            int keyStart = k;
+            while (k < text.length() && k - keyStart < 40 && (text.charAt(k) == '_'
+                    || (text.charAt(k) >= 'a' && text.charAt(k) <= 'z'))) {
+                k++;
+            }
+            int keyEnd = k;
+            if (keyEnd == keyStart) {
+                break;
+            }
+            if (text.startsWith(" = ", k)) {
+                k += 3;
+            } else if (text.startsWith("=", k)) {
+                k += 1;
+            } else {
+                break;
+            }
+            String value;
+            if (k < text.length() && text.charAt(k) == '"') {
+                int close = text.indexOf('"', k + 1);
+                if (close < 0) {
+                    break;
+                }
+                value = text.substring(k + 1, close);
+                lastQuotedValue = k + 1;
+                k = close + 1;
+            } else {
+                int end = k;
+                while (end < text.length() && !Character.isWhitespace(text.charAt(end)) && text.charAt(end) != '"') {
+                    end++;
+                }
+                value = text.substring(k, end);
+                k = end;
+            }
+            fields.putIfAbsent(text.substring(keyStart, keyEnd), value);
+            pos = k;
         }
         Matcher s = SEVERITY.matcher(text);
-        if (!s.find(pos) || s.start() != pos) {
+        if (!s.region(pos, text.length()).lookingAt()) {
             // No prefix the reader knows: look for the severity anywhere (a message that came whole, say).
+            s.reset();
             if (!s.find(0)) {
                 return new PostgresLogEntry(message, timestamp(fields, message), fields, "", Kind.OTHER, null,
                         text.strip(), List.of(text.strip()));
@@ -109,10 +142,16 @@ public record PostgresLogEntry(LoggedMessage message, Instant timestamp, Map<Str
         List<String> readings = new ArrayList<>();
         readings.add(first.statement());
         if (lastQuotedValue >= 0) {
+            int reach = lastQuotedValue + MAX_NAME_BYTES + 1;
+            // A marker that could end the name starts within its reach: look no further than that.
+            int limit = Math.min(text.length(), reach + 40);
             Matcher later = SEVERITY_AFTER_QUOTE.matcher(text);
             int from = s.start() + 1;
-            int reach = lastQuotedValue + MAX_NAME_BYTES + 1;
-            while (later.find(from) && later.start() <= reach) {
+            while (from <= reach && from < limit) {
+                later.region(from, limit);
+                if (!later.find() || later.start() > reach) {
+                    break;
+                }
                 readings.add(read(text, later.end(), later.group(1)).statement());
                 from = later.start() + 1;
             }
@@ -126,8 +165,8 @@ public record PostgresLogEntry(LoggedMessage message, Instant timestamp, Map<Str
 
     private static Reading read(String text, int afterSeverity, String severity) {
         if (severity.equals("LOG")) {
-            Matcher m = STATEMENT_MARKER.matcher(text);
-            if (m.find(afterSeverity) && m.start() == afterSeverity) {
+            Matcher m = STATEMENT_MARKER.matcher(text).region(afterSeverity, text.length());
+            if (m.lookingAt()) {
                 String marker = m.group(2);
                 Kind kind = marker.startsWith("statement") ? Kind.STATEMENT
                         : marker.startsWith("execute") ? Kind.EXECUTE : Kind.AUDIT;

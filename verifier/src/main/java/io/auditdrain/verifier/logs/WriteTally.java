@@ -118,6 +118,9 @@ public final class WriteTally {
         }
         statementLines++;
         entry.user().ifPresent(u -> statementLinesWithUser++);
+        if (entry.readings().stream().noneMatch(this::namesAWatchedTable)) {
+            return; // cheap: most statements never name an audit table, and need no SQL reading
+        }
         Map<String, Set<String>> written = new LinkedHashMap<>();
         Set<String> commands = new LinkedHashSet<>();
         for (String reading : entry.readings()) {
@@ -150,6 +153,19 @@ public final class WriteTally {
         String role = entry.user().get();
         written.forEach((table, cmds) -> writers.computeIfAbsent(table, k -> new TreeMap<>()).merge(role,
                 new Writer(table, role, 1, entry.timestamp(), cmds), WriteTally::add));
+    }
+
+    /** Whether a watched table's name occurs in the text at all, in any case (a quoted name keeps its own). */
+    private boolean namesAWatchedTable(String text) {
+        for (Table t : tables) {
+            String name = t.name();
+            for (int i = 0; i + name.length() <= text.length(); i++) {
+                if (text.regionMatches(true, i, name, 0, name.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Writer add(Writer a, Writer b) {
