@@ -69,3 +69,18 @@ output "silence_alarm_names" {
   description = "Silence alarm per app (app => alarm name)."
   value       = { for app, alarm in aws_cloudwatch_metric_alarm.silent : app => alarm.alarm_name }
 }
+
+output "verifier_function_name" {
+  description = "The scheduled verification's function (null when verifier_app is not set)."
+  value       = one(aws_lambda_function.verifier[*].function_name)
+}
+
+output "verifier_database_url_parameter" {
+  description = "Where scripts/set-verifier-url writes the restricted role's database URL (AUDITDRAIN_VERIFIER_URL_PARAMETER); null when the scheduled verification is off."
+  value       = local.verifier_enabled ? var.verifier_database_url_parameter : null
+}
+
+output "verifier_alarm_names" {
+  description = "The scheduled verification's alarms: smoke, checks and stopped (empty when it is off)."
+  value       = { for what, alarm in aws_cloudwatch_metric_alarm.verifier : what => alarm.alarm_name }
+}

@@ -47,6 +47,17 @@ variable "apps" {
   default = []
 }
 
+# The scheduled verification, on in scripts/check-deploy's runs; moto stores the placeholder jar and never runs it.
+variable "verifier_app" {
+  type    = string
+  default = null
+}
+
+variable "verifier_jar_path" {
+  type    = string
+  default = null
+}
+
 # scripts/check-deploy turns Object Lock on after the first apply, to prove it happens in place.
 variable "object_lock" {
   type = object({
@@ -68,6 +79,7 @@ provider "aws" {
 
   endpoints {
     cloudwatch = var.endpoint
+    events     = var.endpoint
     iam        = var.endpoint
     kms        = var.endpoint
     lambda     = var.endpoint
@@ -86,6 +98,9 @@ module "auditdrain" {
   jar_path    = var.jar_path
   apps        = var.apps
   object_lock = var.object_lock
+
+  verifier_app      = var.verifier_app
+  verifier_jar_path = var.verifier_jar_path
 
   # moto enforces a bucket policy's Deny statements without their conditions: a TLS-only deny would
   # refuse every request, plain HTTP to loopback included. Plan-mode tests cover the policy instead.
@@ -138,4 +153,12 @@ output "role_arn" {
 
 output "silence_alarm_names" {
   value = module.auditdrain.silence_alarm_names
+}
+
+output "verifier_function_name" {
+  value = module.auditdrain.verifier_function_name
+}
+
+output "verifier_alarm_names" {
+  value = module.auditdrain.verifier_alarm_names
 }
