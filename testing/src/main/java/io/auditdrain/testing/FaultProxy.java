@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
 public final class FaultProxy implements AutoCloseable {
 
     private static final Pattern CREDENTIAL = Pattern.compile(
-            "Credential=([A-Z0-9]{16,128})/[0-9]{8}/[a-z0-9-]+/([a-z0-9-]+)/aws4_request");
+            "Credential=([^/\\s,]{1,128})/[0-9]{8}/[a-z0-9-]+/([a-z0-9-]+)/aws4_request");
 
     /** A request seen on its way to the API: the access key that signed it and the service it was for. */
     public record SignedRequest(String accessKeyId, String service) {
