@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,18 @@ class ScriptPrerequisitesIT {
         }
         aptBin = Files.createDirectories(dir.resolve("apt-bin"));
         installedBin = Files.createDirectories(dir.resolve("installed-bin"));
+    }
+
+    /** The links themselves, before JUnit's clean-up, which warns about each link that points out of its folder. */
+    @AfterEach
+    void removeLinks() throws IOException {
+        for (Path folder : List.of(machineBin, installedBin)) {
+            try (Stream<Path> links = Files.list(folder)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link);
+                }
+            }
+        }
     }
 
     @Test
