@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +75,7 @@ class ScriptPrerequisitesIT {
 
     @Test
     void a_missing_tool_is_named_with_the_command_that_installs_it_and_nothing_runs() throws Exception {
-        Result test = run(Map.of("AUDITDRAIN_NO_INSTALL", "1"), "scripts/test");
+        ScriptRun test = run(Map.of("AUDITDRAIN_NO_INSTALL", "1"), "scripts/test");
         assertEquals(2, test.exitCode(), test.output());
         assertTrue(test.output().contains("missing prerequisites"), test.output());
         assertTrue(test.output().contains("shellcheck: Debian package shellcheck (sudo apt-get install -y shellcheck)"),
@@ -94,7 +93,7 @@ class ScriptPrerequisitesIT {
                 echo "apt-get $*" >>"%s"
                 [[ "$1" != install ]] || ln -sf "%s" "%s/shellcheck"
                 """.formatted(dir.resolve("apt.log"), realShellcheck(), installedBin));
-        Result result = run(Map.of(), "bash", "-c", """
+        ScriptRun result = run(Map.of(), "bash", "-c", """
                 source scripts/lib/common.sh
                 source scripts/lib/prerequisites.sh
                 ensure_prerequisites java shellcheck
@@ -116,7 +115,7 @@ class ScriptPrerequisitesIT {
                 echo "E: Unable to locate package shellcheck" >&2
                 exit 100
                 """);
-        Result result = run(Map.of(), "bash", "-c", """
+        ScriptRun result = run(Map.of(), "bash", "-c", """
                 source scripts/lib/common.sh
                 source scripts/lib/prerequisites.sh
                 ensure_prerequisites shellcheck
@@ -150,35 +149,11 @@ class ScriptPrerequisitesIT {
         throw new IllegalStateException("shellcheck is not on PATH: scripts/test installs it");
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
     /** Runs a command in the repository with this machine's tools minus the hidden ones, the stand-in apt-get first. */
-    private Result run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(dir, "run-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command)))
-                .directory(repositoryRoot().toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().put("PATH", aptBin + ":" + machineBin + ":" + installedBin);
-        pb.environment().remove("MOTO_SERVER");
-        pb.environment().remove("AUDITDRAIN_NO_INSTALL");
-        pb.environment().putAll(environment);
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
-        }
-        return new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("scripts/lib/prerequisites.sh"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("no scripts/lib/prerequisites.sh above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
+    private ScriptRun run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
+        Map<String, String> env = new HashMap<>(Map.of("PATH", aptBin + ":" + machineBin + ":" + installedBin,
+                "MOTO_SERVER", "", "AUDITDRAIN_NO_INSTALL", ""));
+        env.putAll(environment);
+        return ScriptRun.run(dir, env, Duration.ofSeconds(60), List.of(command));
     }
 }
