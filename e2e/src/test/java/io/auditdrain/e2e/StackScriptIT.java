@@ -77,7 +77,7 @@ class StackScriptIT {
      */
     @Test
     void a_wait_that_never_ends_names_its_component_and_log_then_fails_with_the_log_tails() throws Exception {
-        ScriptRun up = run(Map.of("AUDITDRAIN_STACK_WAIT_SECONDS", "12",
+        ScriptRun up = run(Map.of("AUDITDRAIN_STACK_WAIT_SECONDS", "7",
                 "JAVA_TOOL_OPTIONS", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0"),
                 "up", "--no-build");
         String out = up.output();
@@ -85,7 +85,7 @@ class StackScriptIT {
         String receiverLog = stackDir().resolve("logs/receiver.log").toString();
         assertTrue(out.matches("(?s).*waiting for the receiver to answer GET /health on 127\\.0\\.0\\.1:\\d+: \\d+ s so far "
                 + "\\(log \\Q" + receiverLog + "\\E\\).*"), "a progress line naming the receiver and its log: " + out);
-        assertTrue(out.contains("waited 12 s for the receiver"), out);
+        assertTrue(out.contains("waited 7 s for the receiver"), out);
         assertTrue(out.contains("---- " + receiverLog + " (last 20 lines)"), out);
         assertTrue(out.contains("Listening for transport dt_socket"), "the tail of the receiver's own log: " + out);
         assertTrue(Files.isRegularFile(Path.of(receiverLog)), "the logs stay");
