@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "auditdrain-verifier", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
         usageHelpWidth = 100, usageHelpAutoWidth = true,
-        subcommands = {SmokeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SmokeCommand.class, DoctorCommand.class, VerifyArchiveCommand.class,
+            CommandLine.HelpCommand.class},
         description = {
             "Proves end to end that a write by the application's restricted Postgres role is captured in the"
                     + " write-only log archive, and checks the setup around it.",
@@ -53,7 +54,7 @@ public final class VerifierCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: smoke or doctor");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: smoke, doctor or verify-archive");
     }
 
     public static void main(String[] args) {

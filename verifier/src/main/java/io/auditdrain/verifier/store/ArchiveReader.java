@@ -17,6 +17,15 @@ public interface ArchiveReader extends AutoCloseable {
     /** The object's bytes as stored. */
     byte[] read(String key);
 
+    /** The object's current bytes, with the version they are (to compare with a digest's entry). */
+    VersionedObject readCurrent(String key);
+
+    /**
+     * The bytes of one version of an object, or empty when that version no longer exists (deleted for good, or a
+     * store without versions).
+     */
+    java.util.Optional<byte[]> readVersion(String key, String versionId);
+
     /** {@code s3://bucket} or {@code file:dir}: for messages. */
     String describe();
 
