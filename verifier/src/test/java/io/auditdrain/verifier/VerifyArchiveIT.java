@@ -183,7 +183,7 @@ class VerifyArchiveIT {
         archive.digest(NEXT_MORNING);
         String late = write(at(23, 59));
         Map<String, JsonNode> before = byStart(verify("--json").assertExit(ExitCodes.FAILED).json());
-        assertFinding(before.get(hour(23)), "extra_object", late, "after the newest digest read");
+        assertFinding(before.get(hour(23)), "extra_object", late, "after the newest digest");
 
         archive.digest(NEXT_MORNING.plus(Duration.ofHours(1)));
 

@@ -34,7 +34,8 @@ public final class ScheduledDigestHandler implements RequestStreamHandler {
         this(DigesterConfig.fromEnvironment(System.getenv()), System.out, Clock.systemUTC());
     }
 
-    ScheduledDigestHandler(DigesterConfig config, PrintStream log, Clock clock) {
+    /** For in-process runs: the given configuration, log stream and clock. */
+    public ScheduledDigestHandler(DigesterConfig config, PrintStream log, Clock clock) {
         AwsClients aws = new AwsClients(config);
         this.digester = new ArchiveDigester(new S3ArchiveBucket(aws.s3(), config.bucket()),
                 new KmsDigestSigner(aws.kms(), config.keyId(), config.algorithm()), ArchiveDigester.Policy.of(config),

@@ -149,7 +149,7 @@ public final class ArchiveVerification {
             }
         }
         Instant genesis = genesis(grid);
-        Instant newestDigestStored = newestStored(grid, after);
+        FoundDigest newestDigest = newest(grid, after);
         Map<Slot, List<String>> keysBySlot = assign(listed, grid);
 
         List<IntervalReport> reports = new ArrayList<>();
@@ -202,7 +202,7 @@ public final class ArchiveVerification {
                 for (String key : keysHere) {
                     if (!accounted.containsKey(key)) {
                         findings.add(new Finding(IntervalStatus.EXTRA_OBJECT, key,
-                                extraDetail(key, listed.get(key), genesis, newestDigestStored)));
+                                extraDetail(key, listed.get(key), genesis, newestDigest)));
                     }
                 }
             }
@@ -344,16 +344,14 @@ public final class ArchiveVerification {
         return null;
     }
 
-    private static Instant newestStored(List<Slot> grid, List<FoundDigest> after) {
-        Instant newest = null;
-        for (Slot s : grid) {
-            if (s.digest() != null && (newest == null || s.digest().storedAt().isAfter(newest))) {
-                newest = s.digest().storedAt();
-            }
-        }
-        for (FoundDigest d : after) {
-            if (newest == null || d.storedAt().isAfter(newest)) {
-                newest = d.storedAt();
+    /** The most recently stored valid digest read (the chain's head, as far as this run looked). */
+    private static FoundDigest newest(List<Slot> grid, List<FoundDigest> after) {
+        FoundDigest newest = null;
+        List<FoundDigest> all = new ArrayList<>(after);
+        grid.stream().map(Slot::digest).filter(d -> d != null).forEach(all::add);
+        for (FoundDigest d : all) {
+            if (d.valid() && (newest == null || d.storedAt().isAfter(newest.storedAt()))) {
+                newest = d;
             }
         }
         return newest;
@@ -457,7 +455,7 @@ public final class ArchiveVerification {
                 : "the digested version " + entry.versionId() + " exists but its content differs from the digest";
     }
 
-    private String extraDetail(String key, StoredObject listed, Instant genesis, Instant newestDigestStored) {
+    private String extraDetail(String key, StoredObject listed, Instant genesis, FoundDigest newest) {
         Instant t = timeOf(key);
         if (t == null) {
             return "not a key the receiver writes (logs/<app>/<YYYY>/<MM>/<DD>/<epoch_ms>-<uuid>.gz); in no digest";
@@ -468,9 +466,11 @@ public final class ArchiveVerification {
         StringBuilder detail = new StringBuilder("in no digest");
         if (listed.storedAt() != null) {
             detail.append("; stored at ").append(listed.storedAt());
-            if (newestDigestStored != null && !listed.storedAt().isBefore(newestDigestStored)) {
-                detail.append(", after the newest digest read: if it is a late delivery, the digester records it in"
-                        + " its next digest");
+            // The digester's next digest looks back its late window from the end of the newest one.
+            if (newest != null && !listed.storedAt().isBefore(newest.storedAt()) && !t.isBefore(newest.signed()
+                    .digest().interval().end().minus(newest.signed().digest().lateWindow()))) {
+                detail.append(", after the newest digest: if it is a late delivery, the digester's next digest"
+                        + " records it as late");
             }
         }
         return detail.toString();
