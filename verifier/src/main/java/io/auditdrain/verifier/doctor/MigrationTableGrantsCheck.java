@@ -31,8 +31,9 @@ public final class MigrationTableGrantsCheck implements Check {
         List<String> present = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
+        RoleReach reach = ctx.reach();
         for (SqlIdentifier table : ctx.migrationTables()) {
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), role, table);
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
             if (!facts.exists()) {
                 continue;
             }
@@ -56,6 +57,10 @@ public final class MigrationTableGrantsCheck implements Check {
                     remedies.add("REVOKE ALL ON TABLE " + facts.sqlName() + " FROM "
                             + AuditTableGrantsCheck.granteeSql(grantee) + ";");
                 }
+            }
+            for (TableFacts.Held h : facts.beyondGrants()) {
+                failures.add(facts.relation() + ": " + AuditTableGrantsCheck.describe(h, role));
+                remedies.add(AuditTableGrantsCheck.remedy(h, facts));
             }
         }
         if (!failures.isEmpty()) {

@@ -29,8 +29,9 @@ public final class RoleOwnsNoAuditTableCheck implements Check {
         List<String> problems = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         int present = 0;
+        RoleReach reach = ctx.reach();
         for (SqlIdentifier table : ctx.auditTables()) {
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), role, table);
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
             if (!facts.exists()) {
                 continue;
             }
@@ -42,8 +43,7 @@ public final class RoleOwnsNoAuditTableCheck implements Check {
                 } else {
                     problems.add(facts.relation() + " is owned by " + facts.owner() + ", which " + role
                             + " is a member of");
-                    remedies.add("REVOKE " + SqlIdentifier.role(facts.owner()).display() + " FROM "
-                            + ctx.role().display() + ";");
+                    remedies.add(RoleOwnsNoCaptureObjectCheck.ownerRemedy("", facts.owner(), reach, ctx));
                 }
             }
             if (facts.schemaOwnedByRole()) {
