@@ -1,7 +1,10 @@
 package io.auditdrain.verifier.logs;
 
 import io.auditdrain.core.LogplexMessage;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -51,26 +54,58 @@ public final class ChunkJoiner {
             chunks.clear();
         }
         chunks.put(chunk.chunk(), chunk);
-        return Optional.of(join(key, chunks));
+        return Optional.of(joinLines(key, chunks).get(0));
     }
 
-    private static LoggedMessage join(Group key, TreeMap<Integer, PostgresLogChunk> chunks) {
+    /**
+     * Like {@link #accept}, but every log line of the message joined so far: first the message itself (what
+     * {@code accept} returns), then each later line that carries its own prefix ({@code DETAIL:  parameters: ...},
+     * {@code HINT:}, ...), joined from its own chunks.
+     */
+    public Optional<List<LoggedMessage>> acceptLines(LogplexMessage m) {
+        Optional<LoggedMessage> first = accept(m);
+        if (first.isEmpty() || first.get().message() < 0) {
+            return first.map(List::of);
+        }
+        LoggedMessage message = first.get();
+        TreeMap<Integer, PostgresLogChunk> chunks = open.get(new Group(message.procId(), message.attachment(),
+                message.message()));
+        return Optional.of(chunks == null ? List.of(message)
+                : joinLines(new Group(message.procId(), message.attachment(), message.message()), chunks));
+    }
+
+    /** The message's log lines: a new one starts at each chunk after the first that carries its own prefix. */
+    private static List<LoggedMessage> joinLines(Group key, TreeMap<Integer, PostgresLogChunk> chunks) {
+        List<LoggedMessage> lines = new ArrayList<>(1);
         StringBuilder text = new StringBuilder();
         StringBuilder compact = new StringBuilder();
-        boolean first = true;
+        int count = 0;
         for (PostgresLogChunk c : chunks.values()) {
-            if (!first && c.startsLogLine()) {
-                break;
+            if (count > 0 && c.startsLogLine()) {
+                lines.add(line(key, lines.isEmpty() ? chunks.size() : count, text, compact));
+                text.setLength(0);
+                compact.setLength(0);
+                count = 0;
             }
-            if (!first) {
+            if (count > 0) {
                 text.append('\n');
             }
             text.append(c.text());
             compact.append(c.text());
-            first = false;
+            count++;
         }
-        PostgresLogChunk head = chunks.firstEntry().getValue();
-        return new LoggedMessage(key.procId(), key.attachment(), key.message(), chunks.size(), text.toString(),
-                compact.toString(), head.timestamp());
+        lines.add(line(key, lines.isEmpty() ? chunks.size() : count, text, compact));
+        Instant time = chunks.firstEntry().getValue().timestamp();
+        List<LoggedMessage> stamped = new ArrayList<>(lines.size());
+        for (LoggedMessage l : lines) {
+            stamped.add(new LoggedMessage(l.procId(), l.attachment(), l.message(), l.chunks(), l.text(), l.compact(),
+                    time));
+        }
+        return stamped;
+    }
+
+    private static LoggedMessage line(Group key, int chunks, StringBuilder text, StringBuilder compact) {
+        return new LoggedMessage(key.procId(), key.attachment(), key.message(), chunks, text.toString(),
+                compact.toString(), null);
     }
 }
