@@ -7,8 +7,10 @@
 resource "aws_s3_bucket" "logs" {
   bucket = var.bucket_name
 
-  # Object Lock can only be enabled when the bucket is created; changing this replaces the bucket.
-  object_lock_enabled = var.object_lock != null
+  # No object_lock_enabled here: on this resource it can only be set at creation (changing it replaces
+  # the bucket, which fails on a bucket full of evidence). Object Lock is enabled by
+  # aws_s3_bucket_object_lock_configuration below instead, which S3 accepts on an existing versioned
+  # bucket (S3 user guide, "Enable Object Lock on an existing S3 bucket").
 
   tags = var.tags
 }
@@ -94,7 +96,11 @@ resource "aws_s3_bucket_object_lock_configuration" "logs" {
   count  = var.object_lock == null ? 0 : 1
   bucket = aws_s3_bucket.logs.bucket
 
-  # S3 requires versioning before a default retention can be set.
+  # Enables Object Lock on the bucket, new or existing, in place. Once enabled, S3 never lets anyone
+  # disable it or suspend versioning again.
+  object_lock_enabled = "Enabled"
+
+  # S3 enables Object Lock only on a versioned bucket.
   depends_on = [aws_s3_bucket_versioning.logs]
 
   rule {

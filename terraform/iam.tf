@@ -30,10 +30,15 @@ locals {
     Statement = concat(
       [
         {
-          Sid      = "WriteLogObjects"
-          Effect   = "Allow"
-          Action   = ["s3:PutObject"]
-          Resource = ["${local.bucket_arn}/logs/*"]
+          # Only new objects: a PutObject without If-None-Match (which could overwrite a key) is denied
+          # by IAM itself, so even the receiver's own credentials can never replace a stored batch.
+          # The condition key is AWS's own for conditional writes (S3 user guide, "Enforce conditional
+          # writes"); the receiver sends If-None-Match: * on every PUT.
+          Sid       = "WriteNewLogObjects"
+          Effect    = "Allow"
+          Action    = ["s3:PutObject"]
+          Resource  = ["${local.bucket_arn}/logs/*"]
+          Condition = { Null = { "s3:if-none-match" = "false" } }
         },
         {
           # The receiver reads <app>/secret and <app>/secret-previous with GetParameters; never drain-url.
@@ -43,16 +48,12 @@ locals {
           Resource = local.credential_parameter_arns
         },
         {
-          # Decrypt only through SSM and only for parameters under the prefix, whichever key encrypted them
-          # (aws/ssm by default, whose ARN is unknown until the account first uses it).
-          Sid      = "DecryptAppCredentials"
-          Effect   = "Allow"
-          Action   = ["kms:Decrypt"]
-          Resource = [coalesce(var.ssm_kms_key_arn, "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*")]
-          Condition = {
-            StringEquals = { "kms:ViaService" = "ssm.${local.region}.amazonaws.com" }
-            StringLike   = { "kms:EncryptionContext:PARAMETER_ARN" = "${local.parameter_arn_prefix}/*" }
-          }
+          # Decrypt only with the secrets' key, only through SSM, only for parameters under the prefix.
+          Sid       = "DecryptAppCredentials"
+          Effect    = "Allow"
+          Action    = ["kms:Decrypt"]
+          Resource  = [local.ssm_kms_key_arn]
+          Condition = local.through_ssm_for_the_prefix
         },
         {
           # The log group is created by Terraform, so no logs:CreateLogGroup. "<group>:*" is the form AWS

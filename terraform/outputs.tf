@@ -51,8 +51,8 @@ output "parameter_prefix" {
 }
 
 output "ssm_kms_key_arn" {
-  description = "KMS key the scripts must encrypt the SecureString parameters with; null means aws/ssm."
-  value       = var.ssm_kms_key_arn
+  description = "KMS key the drain secrets are encrypted with (the scripts' AUDITDRAIN_SSM_KMS_KEY): the created one unless ssm_kms_key_arn was given."
+  value       = local.ssm_kms_key_arn
 }
 
 output "log_group_name" {

@@ -146,9 +146,25 @@ variable "parameter_prefix" {
 }
 
 variable "ssm_kms_key_arn" {
-  description = "ARN of the customer managed KMS key the scripts encrypt the SecureString parameters with; null means the AWS managed key aws/ssm."
+  description = "ARN of an existing customer managed KMS key for the drain secrets; null (the default) creates one (kms.tf) whose policy lets only the receiver's role and secret_operator_arns use it. Never the AWS managed aws/ssm, which every principal in the account may use."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.ssm_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]+$", var.ssm_kms_key_arn))
+    error_message = "ssm_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: IAM grants kms:Decrypt on key ARNs."
+  }
+}
+
+variable "secret_operator_arns" {
+  description = "IAM role or user ARNs that may write and read the drain secrets (scripts/add-app, rotate-app, drain-url) through the created key; empty means the principal that runs terraform apply."
+  type        = set(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.secret_operator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "secret_operator_arns must be IAM role or user ARNs (arn:aws:iam::<account>:role/<name>); a key policy cannot name an assumed-role session."
+  }
 }
 
 # --- the bucket -------------------------------------------------------------

@@ -85,8 +85,8 @@ redact() {
   printf '%s' "$text"
 }
 
-# put_secure_parameter [--create] NAME VALUE DESCRIPTION: writes a SecureString, with AUDITDRAIN_SSM_KMS_KEY
-# as its key when set (else aws/ssm). The value travels in a 0600 request file, never on a command line.
+# put_secure_parameter [--create] NAME VALUE DESCRIPTION: writes a SecureString with the drain secrets' key
+# (secrets_kms_key). The value travels in a 0600 request file, never on a command line.
 # Overwrites, unless --create: then returns 4 if the parameter exists (atomically, in SSM itself).
 put_secure_parameter() {
   local overwrite=true
@@ -98,10 +98,8 @@ put_secure_parameter() {
   # Only characters that need no JSON escaping reach here: app names, base64url, the URL's host.
   [[ "$value" =~ ^[A-Za-z0-9:/@._-]+$ ]] || die "refusing to store a value with unexpected characters in $name"
   private_dir
-  local request="$_auditdrain_private_dir/put-parameter.json" key_field="" err status=0
-  if [[ -n "${AUDITDRAIN_SSM_KMS_KEY:-}" ]]; then
-    key_field="$(printf ',"KeyId":"%s"' "$AUDITDRAIN_SSM_KMS_KEY")"
-  fi
+  local request="$_auditdrain_private_dir/put-parameter.json" key_field err status=0
+  key_field="$(printf ',"KeyId":"%s"' "$(secrets_kms_key)")"
   (umask 077 && printf '{"Name":"%s","Type":"SecureString","Overwrite":%s,"Description":"%s","Value":"%s"%s}' \
     "$name" "$overwrite" "$description" "$value" "$key_field" >"$request")
   err="$(aws_cli ssm put-parameter --cli-input-json "file://$request" 2>&1 >/dev/null)" || status=$?
@@ -155,6 +153,21 @@ function_url_host() {
   printf '%s' "$url"
 }
 
+# The KMS key of the drain secrets: AUDITDRAIN_SSM_KMS_KEY, else the Terraform output ssm_kms_key_arn of
+# AUDITDRAIN_TF_DIR (default terraform/). Never silently aws/ssm: the receiver's role may decrypt only with
+# the module's key, so a secret under another key would be refused (503) and its drain's logs lost.
+secrets_kms_key() {
+  local key="${AUDITDRAIN_SSM_KMS_KEY:-}"
+  if [[ -z "$key" ]]; then
+    require_command terraform "or set AUDITDRAIN_SSM_KMS_KEY to the ssm_kms_key_arn output"
+    key="$(terraform -chdir="${AUDITDRAIN_TF_DIR:-$AUDITDRAIN_ROOT/terraform}" output -raw ssm_kms_key_arn 2>/dev/null)" ||
+      die "no KMS key for the drain secrets: set AUDITDRAIN_SSM_KMS_KEY, or AUDITDRAIN_TF_DIR to the deployed Terraform root"
+  fi
+  [[ "$key" =~ ^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+|alias/[A-Za-z0-9/_-]+|[a-f0-9-]{36})$ ]] ||
+    die "AUDITDRAIN_SSM_KMS_KEY is not a KMS key ARN, alias or id: $key"
+  printf '%s' "$key"
+}
+
 credentials_ttl_seconds() {
   local ttl="${AUDITDRAIN_CREDENTIALS_TTL_SECONDS:-60}"
   [[ "$ttl" =~ ^[0-9]+$ ]] || usage_error "AUDITDRAIN_CREDENTIALS_TTL_SECONDS must be a number of seconds"
@@ -171,4 +184,42 @@ run_heroku_drains_add() {
   out="$(heroku drains:add "$url" --app "$app" 2>&1)" || status=$?
   printf '%s\n' "$(redact "$out" "$url" "$secret")" >&2
   ((status == 0)) || die "heroku drains:add failed for $app (exit status $status)"
+}
+
+# The lambda:InvokeFunction statement a public Function URL needs, with the condition that keeps it to
+# the URL (lambda:InvokedViaFunctionUrl): terraform/url.tf explains why Terraform cannot create it.
+readonly URL_INVOKE_STATEMENT_ID="FunctionURLAllowInvokeAction"
+
+# url_invoke_statement_is_url_only FUNCTION QUALIFIER: 0 when the statement exists and allows only invokes
+# that come through the Function URL. AWS shows the condition as Condition.Bool; moto keeps the flag.
+url_invoke_statement_is_url_only() {
+  local policy
+  policy="$(aws_cli lambda get-policy --function-name "$1" --qualifier "$2" --query Policy --output text 2>/dev/null)" || return 1
+  python3 - "$policy" "$URL_INVOKE_STATEMENT_ID" <<'PY'
+import json, sys
+statements = [s for s in json.loads(sys.argv[1]).get("Statement", []) if s.get("Sid") == sys.argv[2]]
+def url_only(s):
+    via = s.get("Condition", {}).get("Bool", {}).get("lambda:InvokedViaFunctionUrl")
+    return s.get("Action") == "lambda:InvokeFunction" and (str(via).lower() == "true" or s.get("InvokedViaFunctionUrl") is True)
+sys.exit(0 if len(statements) == 1 and url_only(statements[0]) else 1)
+PY
+}
+
+# ensure_url_only_invoke FUNCTION QUALIFIER: adds the statement (replacing one without the condition)
+# and checks it. Idempotent: run it after every apply.
+ensure_url_only_invoke() {
+  local function_name="$1" qualifier="$2" out
+  if url_invoke_statement_is_url_only "$function_name" "$qualifier"; then
+    log "lambda:InvokeFunction on $function_name:$qualifier is already limited to the Function URL"
+    return 0
+  fi
+  aws_cli lambda remove-permission --function-name "$function_name" --qualifier "$qualifier" \
+    --statement-id "$URL_INVOKE_STATEMENT_ID" >/dev/null 2>&1 || true
+  out="$(aws_cli lambda add-permission --function-name "$function_name" --qualifier "$qualifier" \
+    --statement-id "$URL_INVOKE_STATEMENT_ID" --action lambda:InvokeFunction --principal '*' \
+    --invoked-via-function-url 2>&1)" ||
+    die "could not add lambda:InvokeFunction for the Function URL (an aws CLI from 2025-10 or later is needed for --invoked-via-function-url): $out"
+  url_invoke_statement_is_url_only "$function_name" "$qualifier" ||
+    die "the lambda:InvokeFunction statement on $function_name:$qualifier is not limited to the Function URL"
+  log "lambda:InvokeFunction on $function_name:$qualifier allowed through the Function URL only"
 }

@@ -100,7 +100,7 @@ run "snapstart_can_be_turned_off_for_emulators" {
   }
 }
 
-run "url_is_public_on_the_live_alias_with_both_invoke_permissions" {
+run "url_is_public_on_the_live_alias_and_terraform_grants_no_unconditioned_invoke" {
   command = plan
 
   assert {
@@ -118,14 +118,10 @@ run "url_is_public_on_the_live_alias_with_both_invoke_permissions" {
     error_message = "the resource policy must allow lambda:InvokeFunctionUrl to everyone for auth type NONE on the alias"
   }
 
-  assert {
-    condition = (
-      aws_lambda_permission.url_invoke_function.action == "lambda:InvokeFunction" &&
-      aws_lambda_permission.url_invoke_function.principal == "*" &&
-      aws_lambda_permission.url_invoke_function.qualifier == "live"
-    )
-    error_message = "the resource policy must also allow lambda:InvokeFunction on the alias (required for Function URLs since 2025)"
-  }
+  # lambda:InvokeFunction for the URL needs the condition lambda:InvokedViaFunctionUrl, which provider 5.x
+  # cannot set: scripts/deploy adds that statement and scripts/check-deploy asserts it. A statement
+  # planned here would let anyone invoke the alias directly.
+
 }
 
 run "log_group_is_the_functions_own_with_retention" {

@@ -58,6 +58,15 @@ variable "apps" {
   default = []
 }
 
+# scripts/check-deploy turns Object Lock on after the first apply, to prove it happens in place.
+variable "object_lock" {
+  type = object({
+    mode = string
+    days = number
+  })
+  default = null
+}
+
 provider "aws" {
   region     = "us-east-1"
   access_key = "emulator"
@@ -91,6 +100,7 @@ module "auditdrain" {
   digester_jar_path = var.digester_jar_path
   glue_table        = var.glue_table
   apps              = var.apps
+  object_lock       = var.object_lock
 
   # moto enforces a bucket policy's Deny statements without their conditions: a TLS-only deny would
   # refuse every request, plain HTTP to loopback included. Plan-mode tests cover the policy instead.
@@ -131,6 +141,10 @@ output "log_group_name" {
 
 output "alarm_topic_arn" {
   value = module.auditdrain.alarm_topic_arn
+}
+
+output "ssm_kms_key_arn" {
+  value = module.auditdrain.ssm_kms_key_arn
 }
 
 output "role_arn" {

@@ -45,7 +45,8 @@ public final class RequestLatency {
                 "AUDITDRAIN_STORE", "s3://latency-bench",
                 "AUDITDRAIN_CREDENTIALS", "ssm:/bench/apps",
                 "AWS_REGION", AwsEmulator.REGION,
-                "AWS_ENDPOINT_URL", emulator.endpoint().toString())), new PrintStream(logBytes, true, UTF_8));
+                "AWS_ENDPOINT_URL", emulator.endpoint().toString())), System.getenv(),
+                new PrintStream(logBytes, true, UTF_8));
         try (LocalServer server = LocalServer.start(receiver.handler(), "127.0.0.1", 0, 4)) {
             URI url = URI.create("http://127.0.0.1:" + server.port() + "/logs");
             String auth = "Basic " + Base64.getEncoder().encodeToString("bench-app:bench-secret".getBytes(UTF_8));

@@ -1,34 +1,33 @@
 package io.auditdrain.receiver;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.auditdrain.core.StoreLocation;
 import io.auditdrain.receiver.auth.CredentialCache;
 import io.auditdrain.receiver.auth.CredentialSource;
 import io.auditdrain.receiver.auth.DrainAuthenticator;
+import io.auditdrain.receiver.auth.LookupBudget;
 import io.auditdrain.receiver.auth.PropertiesFileCredentialSource;
 import io.auditdrain.receiver.auth.SsmCredentialSource;
+import io.auditdrain.receiver.aws.AwsClients;
+import io.auditdrain.receiver.aws.Priming;
+import io.auditdrain.receiver.aws.PrimingResponses;
 import io.auditdrain.receiver.config.CredentialsLocation;
 import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.receiver.ingest.BatchEncoder;
 import io.auditdrain.receiver.ingest.DrainRequestHandler;
+import io.auditdrain.receiver.ingest.EncodedBatch;
 import io.auditdrain.receiver.store.DirectoryObjectStore;
 import io.auditdrain.receiver.store.ObjectStore;
 import io.auditdrain.receiver.store.S3ObjectStore;
 import io.auditdrain.receiver.telemetry.RequestLog;
+import io.auditdrain.receiver.telemetry.RequestRecord;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
+import java.util.Map;
 
 /**
  * The receiver assembled from its configuration: store, credential source and cache, request handler. Both adapters
@@ -36,37 +35,65 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class Receiver implements AutoCloseable {
 
-    /**
-     * Logplex waits about 5 s for an answer. An S3 or SSM call (with the SDK's retries) that has not finished within
-     * this budget is abandoned, so that the request is answered 5xx and retried rather than timing out.
-     */
-    static final Duration API_CALL_TIMEOUT = Duration.ofMillis(3_500);
-
     private final DrainRequestHandler handler;
     private final CredentialCache credentials;
+    private final ObjectStore store;
+    private final CredentialSource source;
+    private final AwsClients aws;
+    private final int gzipLevel;
     private final List<AutoCloseable> resources;
 
-    private Receiver(DrainRequestHandler handler, CredentialCache credentials, List<AutoCloseable> resources) {
+    private Receiver(DrainRequestHandler handler, CredentialCache credentials, ObjectStore store,
+                     CredentialSource source, AwsClients aws, int gzipLevel, List<AutoCloseable> resources) {
         this.handler = handler;
         this.credentials = credentials;
+        this.store = store;
+        this.source = source;
+        this.aws = aws;
+        this.gzipLevel = gzipLevel;
         this.resources = resources;
     }
 
+    /** The receiver for this process's environment. */
     public static Receiver create(ReceiverConfig config, PrintStream logOut) {
+        return create(config, System.getenv(), logOut);
+    }
+
+    /**
+     * @param environment the process environment, which tells whether this runs in Lambda (and so which
+     *                    credentials to use: see {@link AwsClients})
+     */
+    public static Receiver create(ReceiverConfig config, Map<String, String> environment, PrintStream logOut) {
         List<AutoCloseable> resources = new ArrayList<>();
-        AwsClients aws = new AwsClients(config, resources);
-        ObjectStore store = config.store() instanceof StoreLocation.S3Bucket s3
-                ? new S3ObjectStore(aws.s3(), s3.bucket())
-                : new DirectoryObjectStore(((StoreLocation.Directory) config.store()).path());
-        CredentialSource source = config.credentials() instanceof CredentialsLocation.Ssm ssm
-                ? new SsmCredentialSource(aws.ssm(), ssm.prefix())
-                : new PropertiesFileCredentialSource(((CredentialsLocation.PropertiesFile) config.credentials()).path());
-        CredentialCache cache = new CredentialCache(source, config.credentialsTtl());
+        boolean needsAws = config.store() instanceof StoreLocation.S3Bucket
+                || config.credentials() instanceof CredentialsLocation.Ssm;
+        AwsClients aws = needsAws ? new AwsClients(config.region().orElseThrow(), config.endpoint(), environment) : null;
+        if (aws != null) {
+            resources.add(aws);
+        }
+        ObjectStore store;
+        if (config.store() instanceof StoreLocation.S3Bucket s3) {
+            var client = aws.s3();
+            resources.add(client);
+            store = new S3ObjectStore(client, s3.bucket());
+        } else {
+            store = new DirectoryObjectStore(((StoreLocation.Directory) config.store()).path());
+        }
+        CredentialSource source;
+        if (config.credentials() instanceof CredentialsLocation.Ssm ssm) {
+            var client = aws.ssm();
+            resources.add(client);
+            source = new SsmCredentialSource(client, ssm.prefix());
+        } else {
+            source = new PropertiesFileCredentialSource(((CredentialsLocation.PropertiesFile) config.credentials()).path());
+        }
+        CredentialCache cache = new CredentialCache(source, config.credentialsTtl(), config.credentialsGrace(),
+                LookupBudget.standard());
         ThreadLocal<BatchEncoder> encoders = ThreadLocal.withInitial(() -> new BatchEncoder(config.gzipLevel()));
         RequestLog log = new RequestLog(logOut, config.metricsNamespace(), System::currentTimeMillis);
         DrainRequestHandler handler = new DrainRequestHandler(new DrainAuthenticator(cache), store, encoders::get, log,
                 config.healthPath(), System::currentTimeMillis);
-        return new Receiver(handler, cache, resources);
+        return new Receiver(handler, cache, store, source, aws, config.gzipLevel(), resources);
     }
 
     public DrainRequestHandler handler() {
@@ -77,6 +104,36 @@ public final class Receiver implements AutoCloseable {
         return credentials;
     }
 
+    /**
+     * Runs the AWS calls of a request (a credential read, a PUT that is written, a PUT that finds its key taken) and a
+     * request log line through their whole code paths without network, credentials or output, so that a SnapStart
+     * snapshot holds them loaded and warm. Nothing is stored, read or logged. A no-op where AWS is not used.
+     */
+    public void prime() {
+        new RequestLog(new PrintStream(OutputStream.nullOutputStream(), false, UTF_8), "Priming", () -> 0L)
+                .write(new RequestRecord());
+        if (aws == null) {
+            return;
+        }
+        Priming priming = aws.priming();
+        Deadline deadline = Deadline.after(Duration.ofSeconds(30));
+        if (source instanceof SsmCredentialSource) {
+            priming.answering(PrimingResponses.ssmGetParametersNotFound(), () -> source.load("priming", deadline));
+        }
+        if (store instanceof S3ObjectStore) {
+            EncodedBatch batch;
+            try (BatchEncoder encoder = new BatchEncoder(gzipLevel)) {
+                String message = "<190>1 2026-01-01T00:00:00+00:00 host app web.1 - priming\n";
+                byte[] body = (message.length() + " " + message).getBytes(UTF_8);
+                batch = encoder.encode(body, new BatchEncoder.BatchContext("priming", null, null, 0));
+            }
+            var object = batch.objects().get(0);
+            priming.answering(PrimingResponses.s3PutObjectCreated(), () -> store.put(object, deadline));
+            priming.answering(PrimingResponses.s3PreconditionFailed(object.key().toString()),
+                    () -> store.put(object, deadline));
+        }
+    }
+
     @Override
     public void close() {
         for (AutoCloseable resource : resources) {
@@ -85,71 +142,6 @@ public final class Receiver implements AutoCloseable {
             } catch (Exception ignored) {
                 // closing at shutdown: nothing left to do about it
             }
-        }
-    }
-
-    /** SDK clients, built only for what the configuration uses, sharing one small HTTP client. */
-    private static final class AwsClients {
-        private final ReceiverConfig config;
-        private final List<AutoCloseable> resources;
-        private SdkHttpClient http;
-
-        AwsClients(ReceiverConfig config, List<AutoCloseable> resources) {
-            this.config = config;
-            this.resources = resources;
-        }
-
-        S3Client s3() {
-            var builder = S3Client.builder()
-                    .region(region())
-                    .credentialsProvider(credentialsProvider())
-                    .httpClient(http())
-                    .overrideConfiguration(overrides())
-                    // We send our own CRC32C; no SDK-computed checksum on top of it, and no trailer encoding.
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-            config.endpoint().ifPresent(e -> builder.endpointOverride(e).forcePathStyle(true));
-            S3Client client = builder.build();
-            resources.add(client);
-            return client;
-        }
-
-        SsmClient ssm() {
-            var builder = SsmClient.builder()
-                    .region(region())
-                    .credentialsProvider(credentialsProvider())
-                    .httpClient(http())
-                    .overrideConfiguration(overrides());
-            config.endpoint().ifPresent(builder::endpointOverride);
-            SsmClient client = builder.build();
-            resources.add(client);
-            return client;
-        }
-
-        private Region region() {
-            return Region.of(config.region().orElseThrow());
-        }
-
-        private SdkHttpClient http() {
-            if (http == null) {
-                http = UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(3))
-                        .build();
-                resources.add(http);
-            }
-            return http;
-        }
-
-        private static ClientOverrideConfiguration overrides() {
-            return ClientOverrideConfiguration.builder().apiCallTimeout(API_CALL_TIMEOUT).build();
-        }
-
-        /** In Lambda the credentials are in the environment; reading them there skips the whole provider chain. */
-        private static AwsCredentialsProvider credentialsProvider() {
-            return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
-                    ? EnvironmentVariableCredentialsProvider.create()
-                    : DefaultCredentialsProvider.builder().build();
         }
     }
 }

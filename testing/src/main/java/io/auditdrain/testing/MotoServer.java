@@ -74,6 +74,31 @@ public final class MotoServer implements AwsEmulator {
         }
     }
 
+    /**
+     * From now on moto authenticates and authorizes every request as AWS would in outline: the SigV4 signature must
+     * verify with the secret of the access key (an IAM user's, or an assumed role's together with its session token),
+     * and the principal's IAM policies must allow the action (moto checks actions and, for S3, the object's ARN;
+     * it ignores most conditions). A shared emulator must never be switched: tests that need this start their own.
+     */
+    public void enableAuthentication() {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset-auth"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("0"))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("moto reset-auth answered " + response.statusCode());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("moto reset-auth failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);

@@ -1,5 +1,6 @@
 package io.auditdrain.receiver.auth;
 
+import io.auditdrain.receiver.Deadline;
 import java.util.Optional;
 
 /** Where the accepted secrets of an app are read from. Implementations do no caching: {@link CredentialCache} does. */
@@ -8,7 +9,8 @@ public interface CredentialSource {
     /**
      * The app's accepted secrets, or empty when the app has none (unknown or revoked).
      *
+     * @param deadline the request's: a read that cannot finish by then is abandoned
      * @throws CredentialStoreException when the source cannot be read, so that nothing is accepted (fail closed)
      */
-    Optional<AppCredentials> load(String app);
+    Optional<AppCredentials> load(String app, Deadline deadline);
 }

@@ -3,6 +3,7 @@ package io.auditdrain.receiver.auth;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.auditdrain.core.AppName;
+import io.auditdrain.receiver.Deadline;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -30,12 +31,17 @@ public final class DrainAuthenticator {
         /** Nothing may be stored; {@code reason} is for the request log and never holds the secret. */
         record Rejected(String reason, String app) implements Outcome {
         }
+
+        /** The credential could not be checked now (lookup budget spent); the caller answers 429. */
+        record Busy(String app) implements Outcome {
+        }
     }
 
     /**
+     * @param reads counts the credential-store reads made for this request
      * @throws CredentialStoreException when the credential store cannot be read (the caller answers 5xx)
      */
-    public Outcome authenticate(String authorization) {
+    public Outcome authenticate(String authorization, Deadline deadline, CredentialCache.ReadCounter reads) {
         if (authorization == null || authorization.isBlank()) {
             return new Outcome.Rejected("no credentials", null);
         }
@@ -61,9 +67,10 @@ public final class DrainAuthenticator {
         if (!AppName.isValid(app)) {
             return new Outcome.Rejected("user name is not a valid app name", null);
         }
-        if (!credentials.accepts(app, decoded.substring(colon + 1))) {
-            return new Outcome.Rejected("unknown app or wrong secret", app);
-        }
-        return new Outcome.Accepted(app);
+        return switch (credentials.check(app, decoded.substring(colon + 1), deadline, reads)) {
+            case ACCEPTED -> new Outcome.Accepted(app);
+            case REFUSED -> new Outcome.Rejected("unknown app or wrong secret", app);
+            case BUSY -> new Outcome.Busy(app);
+        };
     }
 }

@@ -1,5 +1,6 @@
 package io.auditdrain.receiver.auth;
 
+import io.auditdrain.receiver.Deadline;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ public final class PropertiesFileCredentialSource implements CredentialSource {
     }
 
     @Override
-    public Optional<AppCredentials> load(String app) {
+    public Optional<AppCredentials> load(String app, Deadline deadline) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);

@@ -1,10 +1,12 @@
 package io.auditdrain.receiver.auth;
 
+import io.auditdrain.receiver.Deadline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
@@ -34,12 +36,20 @@ public final class SsmCredentialSource implements CredentialSource {
     }
 
     @Override
-    public Optional<AppCredentials> load(String app) {
+    public Optional<AppCredentials> load(String app, Deadline deadline) {
         String current = currentName(prefix, app);
         String previous = previousName(prefix, app);
+        if (deadline.tooCloseForACall()) {
+            throw new CredentialStoreException("no time left to read the credentials of app " + app, null);
+        }
         GetParametersResponse response;
         try {
-            response = ssm.getParameters(r -> r.names(current, previous).withDecryption(true));
+            // The whole call, the SDK's retries included, gets only what is left of the request's deadline.
+            response = ssm.getParameters(r -> r.names(current, previous).withDecryption(true)
+                    .overrideConfiguration(o -> o.apiCallTimeout(deadline.remaining())));
+        } catch (AwsServiceException e) {
+            throw new CredentialStoreException("SSM GetParameters failed for app " + app + ": " + e.statusCode() + " "
+                    + e.awsErrorDetails().errorCode(), e);
         } catch (SdkException e) {
             throw new CredentialStoreException("SSM GetParameters failed for app " + app + ": "
                     + e.getClass().getSimpleName(), e);

@@ -18,6 +18,7 @@ public record ReceiverConfig(
         StoreLocation store,
         CredentialsLocation credentials,
         Duration credentialsTtl,
+        Duration credentialsGrace,
         int gzipLevel,
         String healthPath,
         String metricsNamespace,
@@ -29,6 +30,7 @@ public record ReceiverConfig(
     public static final String STORE = "AUDITDRAIN_STORE";
     public static final String CREDENTIALS = "AUDITDRAIN_CREDENTIALS";
     public static final String CREDENTIALS_TTL_SECONDS = "AUDITDRAIN_CREDENTIALS_TTL_SECONDS";
+    public static final String CREDENTIALS_GRACE_SECONDS = "AUDITDRAIN_CREDENTIALS_GRACE_SECONDS";
     public static final String GZIP_LEVEL = "AUDITDRAIN_GZIP_LEVEL";
     public static final String HEALTH_PATH = "AUDITDRAIN_HEALTH_PATH";
     public static final String METRICS_NAMESPACE = "AUDITDRAIN_METRICS_NAMESPACE";
@@ -39,6 +41,7 @@ public record ReceiverConfig(
 
     public static final int DEFAULT_GZIP_LEVEL = 6;
     public static final Duration DEFAULT_CREDENTIALS_TTL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CREDENTIALS_GRACE = Duration.ofSeconds(900);
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     static final String DEFAULT_HEALTH_PATH = "/health";
@@ -49,6 +52,7 @@ public record ReceiverConfig(
             STORE, "",
             CREDENTIALS, "",
             CREDENTIALS_TTL_SECONDS, Long.toString(DEFAULT_CREDENTIALS_TTL.toSeconds()),
+            CREDENTIALS_GRACE_SECONDS, Long.toString(DEFAULT_CREDENTIALS_GRACE.toSeconds()),
             GZIP_LEVEL, Integer.toString(DEFAULT_GZIP_LEVEL),
             HEALTH_PATH, DEFAULT_HEALTH_PATH,
             METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE,
@@ -64,6 +68,8 @@ public record ReceiverConfig(
         CredentialsLocation credentials = parse(problems, CREDENTIALS,
                 () -> CredentialsLocation.parse(required(env, CREDENTIALS)));
         int ttl = intSetting(problems, env, CREDENTIALS_TTL_SECONDS, (int) DEFAULT_CREDENTIALS_TTL.toSeconds(), 1, 3600);
+        int grace = intSetting(problems, env, CREDENTIALS_GRACE_SECONDS, (int) DEFAULT_CREDENTIALS_GRACE.toSeconds(), 0,
+                86_400);
         int level = intSetting(problems, env, GZIP_LEVEL, DEFAULT_GZIP_LEVEL, 1, 9);
         int port = intSetting(problems, env, PORT, DEFAULT_PORT, 0, 65535);
         String bind = env.getOrDefault(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
@@ -99,8 +105,8 @@ public record ReceiverConfig(
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-        return new ReceiverConfig(store, credentials, Duration.ofSeconds(ttl), level, health, namespace, port, bind, region,
-                endpoint);
+        return new ReceiverConfig(store, credentials, Duration.ofSeconds(ttl), Duration.ofSeconds(grace), level, health,
+                namespace, port, bind, region, endpoint);
     }
 
     private interface Parser<T> {

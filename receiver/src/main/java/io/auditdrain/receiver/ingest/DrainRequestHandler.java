@@ -1,5 +1,6 @@
 package io.auditdrain.receiver.ingest;
 
+import io.auditdrain.receiver.Deadline;
 import io.auditdrain.receiver.auth.CredentialStoreException;
 import io.auditdrain.receiver.auth.DrainAuthenticator;
 import io.auditdrain.receiver.store.DrainObject;
@@ -16,14 +17,23 @@ import java.util.function.Supplier;
  * The receiver's request handling, shared by the Lambda handler and the local server.
  *
  * <p>Logplex's rules decide every status: any 2xx means delivered, any 4xx other than 429 means the batch is dropped
- * for good, 5xx and timeouts mean it is retried. So: 200 only once every object is stored; 401 only when the
- * credential is wrong (nothing may be stored); 413 only above the Lambda payload limit; 5xx whenever storing or
- * checking the credential failed; never a 4xx for content, however malformed.
+ * for good, 429, 5xx and timeouts mean it is retried. So: 200 only once every object is stored; 401 only when the
+ * credential is wrong (nothing may be stored); 429 when the credential could not be checked yet (the lookup budget is
+ * spent); 413 only above what Lambda accepts; 5xx whenever storing or checking the credential failed or the request's
+ * deadline passed; never a 4xx for content, however malformed.
  */
 public final class DrainRequestHandler {
 
-    /** Lambda's request payload limit; the local server enforces the same. */
-    public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
+    /**
+     * Lambda refuses an invocation whose event is larger than 6,291,456 bytes, and a Function URL event carries a
+     * binary body base64-encoded (4 bytes for every 3) beside its headers and request context. So the largest body
+     * Lambda can deliver is about 4.7 MB: this limit leaves 16 KiB of event for everything but the body
+     * (FunctionUrlEventSizeTest measures a real Logplex request's at about 1.3 KB). The local server refuses the same,
+     * so both doors accept the same requests.
+     */
+    public static final int LAMBDA_EVENT_LIMIT = 6_291_456;
+    public static final int EVENT_ENVELOPE_ALLOWANCE = 16 * 1024;
+    public static final int MAX_BODY_BYTES = (LAMBDA_EVENT_LIMIT - EVENT_ENVELOPE_ALLOWANCE) / 4 * 3;
 
     private final DrainAuthenticator authenticator;
     private final ObjectStore store;
@@ -45,7 +55,13 @@ public final class DrainRequestHandler {
         this.wallClock = wallClock;
     }
 
+    /** Handles a request that arrived just now, with the whole {@link Deadline#REQUEST_BUDGET}. */
     public DrainResponse handle(DrainRequest request) {
+        return handle(request, Deadline.after(Deadline.REQUEST_BUDGET));
+    }
+
+    /** @param deadline by when the answer must be given; every call to AWS gets only what is left of it */
+    public DrainResponse handle(DrainRequest request, Deadline deadline) {
         long started = System.nanoTime();
         String method = request.method() == null ? "" : request.method();
         if ((method.equals("GET") || method.equals("HEAD")) && healthPath.equals(request.path())) {
@@ -59,7 +75,7 @@ public final class DrainRequestHandler {
         record.declaredMessages = digitsOnly(request.header("logplex-msg-count"));
         DrainResponse response;
         try {
-            response = handleDrain(request, record);
+            response = handleDrain(request, record, deadline);
         } catch (RuntimeException e) {
             record.error = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
             response = DrainResponse.of(500, "internal error; retry\n");
@@ -70,7 +86,7 @@ public final class DrainRequestHandler {
         return response;
     }
 
-    private DrainResponse handleDrain(DrainRequest request, RequestRecord record) {
+    private DrainResponse handleDrain(DrainRequest request, RequestRecord record, Deadline deadline) {
         if (!record.method.equals("POST")) {
             record.reason = "method not allowed";
             return DrainResponse.of(405, "POST drain batches here\n", "allow", "POST");
@@ -81,10 +97,16 @@ public final class DrainRequestHandler {
         }
         DrainAuthenticator.Outcome outcome;
         try {
-            outcome = authenticator.authenticate(request.header("authorization"));
+            outcome = authenticator.authenticate(request.header("authorization"), deadline,
+                    () -> record.credentialReads++);
         } catch (CredentialStoreException e) {
             record.error = e.getMessage();
             return DrainResponse.of(503, "credential store unavailable; retry\n", "retry-after", "5");
+        }
+        if (outcome instanceof DrainAuthenticator.Outcome.Busy busy) {
+            record.reason = "credential lookups over budget";
+            record.attemptedApp = busy.app();
+            return DrainResponse.of(429, "busy; retry\n", "retry-after", "5");
         }
         if (outcome instanceof DrainAuthenticator.Outcome.Rejected rejected) {
             record.reason = rejected.reason();
@@ -104,7 +126,7 @@ public final class DrainRequestHandler {
         for (DrainObject object : batch.objects()) {
             long putStarted = System.nanoTime();
             try {
-                ObjectStore.PutOutcome put = store.put(object);
+                ObjectStore.PutOutcome put = store.put(object, deadline);
                 record.storeNanos += System.nanoTime() - putStarted;
                 keys.add(object.key().toString());
                 if (put == ObjectStore.PutOutcome.ALREADY_STORED) {

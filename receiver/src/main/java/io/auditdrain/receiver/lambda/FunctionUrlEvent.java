@@ -27,8 +27,18 @@ final class FunctionUrlEvent {
     private FunctionUrlEvent() {
     }
 
+    /** A request as the Function URL delivered it, and when it arrived there ({@code requestContext.timeEpoch}). */
+    record Delivered(DrainRequest request, long timeEpochMillis) {
+        static final long UNKNOWN = -1;
+    }
+
     static DrainRequest read(InputStream in) throws IOException {
+        return parse(in).request();
+    }
+
+    static Delivered parse(InputStream in) throws IOException {
         String method = null;
+        long timeEpoch = Delivered.UNKNOWN;
         String path = "/";
         Map<String, String> headers = new HashMap<>();
         String body = null;
@@ -46,8 +56,9 @@ final class FunctionUrlEvent {
                         readHeaders(p, value, headers);
                         break;
                     case "requestContext":
-                        String m = readMethod(p, value);
-                        method = m != null ? m : method;
+                        RequestContext context = readRequestContext(p, value);
+                        method = context.method() != null ? context.method() : method;
+                        timeEpoch = context.timeEpoch();
                         break;
                     case "body":
                         body = value == JsonToken.VALUE_NULL ? null : p.getText();
@@ -71,7 +82,7 @@ final class FunctionUrlEvent {
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
-        return new DrainRequest(method.toUpperCase(Locale.ROOT), path, headers, bytes);
+        return new Delivered(new DrainRequest(method.toUpperCase(Locale.ROOT), path, headers, bytes), timeEpoch);
     }
 
     static void write(DrainResponse response, OutputStream out) throws IOException {
@@ -122,17 +133,23 @@ final class FunctionUrlEvent {
         }
     }
 
-    /** {@code requestContext.http.method}; the rest of requestContext is skipped. */
-    private static String readMethod(JsonParser p, JsonToken start) throws IOException {
+    private record RequestContext(String method, long timeEpoch) {
+    }
+
+    /** {@code requestContext.http.method} and {@code requestContext.timeEpoch}; the rest is skipped. */
+    private static RequestContext readRequestContext(JsonParser p, JsonToken start) throws IOException {
         if (start != JsonToken.START_OBJECT) {
             p.skipChildren();
-            return null;
+            return new RequestContext(null, Delivered.UNKNOWN);
         }
         String method = null;
+        long timeEpoch = Delivered.UNKNOWN;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
-            if (field.equals("http") && value == JsonToken.START_OBJECT) {
+            if (field.equals("timeEpoch") && value == JsonToken.VALUE_NUMBER_INT) {
+                timeEpoch = p.getLongValue();
+            } else if (field.equals("http") && value == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String httpField = p.currentName();
                     p.nextToken();
@@ -146,7 +163,7 @@ final class FunctionUrlEvent {
                 p.skipChildren();
             }
         }
-        return method;
+        return new RequestContext(method, timeEpoch);
     }
 
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {

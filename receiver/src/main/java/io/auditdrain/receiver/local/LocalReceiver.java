@@ -45,7 +45,7 @@ public final class LocalReceiver {
             System.exit(2);
             return;
         }
-        Receiver receiver = Receiver.create(config, System.out);
+        Receiver receiver = Receiver.create(config, System.getenv(), System.out);
         LocalServer server = LocalServer.start(receiver.handler(), config.bindAddress(), config.port(), 8);
         System.err.printf("auditdrain receiver listening on http://%s:%d (store %s, credentials %s)%n",
                 config.bindAddress(), server.port(), config.store(), config.credentials());

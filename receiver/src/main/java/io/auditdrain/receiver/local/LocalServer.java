@@ -3,6 +3,7 @@ package io.auditdrain.receiver.local;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.auditdrain.receiver.Deadline;
 import io.auditdrain.receiver.ingest.DrainRequest;
 import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.ingest.DrainResponse;
@@ -64,12 +65,15 @@ public final class LocalServer implements AutoCloseable {
 
     private static void serve(DrainRequestHandler handler, HttpExchange exchange) throws IOException {
         try (exchange) {
+            // Logplex's wait started when it sent the request: reading the body counts against the deadline too.
+            Deadline deadline = Deadline.after(Deadline.REQUEST_BUDGET);
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             Map<String, String> headers = lowerCaseHeaders(exchange.getRequestHeaders());
             byte[] body = readBody(exchange.getRequestBody(), headers.get("content-length"));
             DrainResponse response = body == null
                     ? tooLarge()
-                    : handler.handle(new DrainRequest(method, exchange.getRequestURI().getRawPath(), headers, body));
+                    : handler.handle(new DrainRequest(method, exchange.getRequestURI().getRawPath(), headers, body),
+                            deadline);
             Headers out = exchange.getResponseHeaders();
             response.headers().forEach(out::set);
             byte[] payload = response.body().getBytes(StandardCharsets.UTF_8);

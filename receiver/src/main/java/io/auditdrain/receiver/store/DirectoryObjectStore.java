@@ -1,5 +1,6 @@
 package io.auditdrain.receiver.store;
 
+import io.auditdrain.receiver.Deadline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,7 +24,7 @@ public final class DirectoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public PutOutcome put(DrainObject object) {
+    public PutOutcome put(DrainObject object, Deadline deadline) {
         Path target = root.resolve(object.key().toString()).normalize();
         if (!target.startsWith(root)) {
             throw new StoreException("key escapes the store directory: " + object.key(), null);

@@ -1,5 +1,7 @@
 package io.auditdrain.receiver.store;
 
+import io.auditdrain.receiver.Deadline;
+
 /** Durable storage for drained objects. Writes never overwrite: a key that exists already holds the same batch. */
 public interface ObjectStore {
 
@@ -13,9 +15,10 @@ public interface ObjectStore {
     /**
      * Stores the object and returns only once it is durable.
      *
+     * @param deadline the request's: a write that cannot finish by then is abandoned (and counts as not stored)
      * @throws StoreException when it could not be stored (the request is answered 5xx so that Logplex retries)
      */
-    PutOutcome put(DrainObject object);
+    PutOutcome put(DrainObject object, Deadline deadline);
 
     /** A short description for logs, e.g. {@code s3://bucket}. */
     String describe();

@@ -1,7 +1,9 @@
 package io.auditdrain.receiver.store;
 
+import io.auditdrain.receiver.Deadline;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,9 +33,9 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public PutOutcome put(DrainObject object) {
+    public PutOutcome put(DrainObject object, Deadline deadline) {
         byte[] gzip = object.gzip();
-        PutObjectRequest request = PutObjectRequest.builder()
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(object.key().toString())
                 .ifNoneMatch("*")
@@ -42,11 +44,15 @@ public final class S3ObjectStore implements ObjectStore {
                 .contentLength((long) gzip.length)
                 .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
                 .checksumCRC32C(crc32c(gzip))
-                .metadata(metadata(object))
-                .build();
+                .metadata(metadata(object));
         for (int attempt = 1; ; attempt++) {
+            if (deadline.tooCloseForACall()) {
+                throw new StoreException("S3 PutObject " + object.key() + ": no time left in the request", null);
+            }
             try {
-                s3.putObject(request, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(gzip),
+                // The whole call, the SDK's retries included, gets only what is left of the request's deadline.
+                Duration left = deadline.remaining();
+                s3.putObject(request.overrideConfiguration(o -> o.apiCallTimeout(left)).build(), RequestBody.fromContentProvider(() -> new ByteArrayInputStream(gzip),
                         gzip.length, DrainObject.CONTENT_TYPE));
                 return PutOutcome.WRITTEN;
             } catch (S3Exception e) {

@@ -19,7 +19,8 @@ public final class RequestLog {
     private static final String[][] METRICS = {
         {"Requests", "Count"}, {"Messages", "Count"}, {"BytesIn", "Bytes"}, {"BytesOut", "Bytes"},
         {"Objects", "Count"}, {"Errors", "Count"}, {"Rejected", "Count"}, {"MalformedFrames", "Count"},
-        {"OverflowNotices", "Count"}, {"Latency", "Milliseconds"}};
+        {"OverflowNotices", "Count"}, {"CredentialReads", "Count"}, {"Throttled", "Count"},
+        {"Latency", "Milliseconds"}};
 
     private final JsonFactory json = new JsonFactory();
     private final PrintStream out;
@@ -67,7 +68,9 @@ public final class RequestLog {
             g.writeNumberField("BytesOut", r.bytesOut);
             g.writeNumberField("Objects", r.status / 100 == 2 ? r.keys.size() : 0);
             g.writeNumberField("Errors", r.status >= 500 ? 1 : 0);
-            g.writeNumberField("Rejected", r.status >= 400 && r.status < 500 ? 1 : 0);
+            g.writeNumberField("Rejected", r.status >= 400 && r.status < 500 && r.status != 429 ? 1 : 0);
+            g.writeNumberField("Throttled", r.status == 429 ? 1 : 0);
+            g.writeNumberField("CredentialReads", r.credentialReads);
             g.writeNumberField("MalformedFrames", r.malformedFrames);
             g.writeNumberField("OverflowNotices", r.overflowNotices);
             g.writeNumberField("Latency", millis);

@@ -25,6 +25,8 @@ public final class RequestRecord {
     public List<String> keys = List.of();
     public int alreadyStored;
     public long durationNanos;
+    /** Reads of the credential store this request caused (0 when the cache answered). */
+    public int credentialReads;
     /** Time spent in the store's put calls, so a slow request shows whether S3 or the receiver was slow. */
     public long storeNanos;
     /** Why a request was refused (4xx). */

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.auditdrain.receiver.Deadline;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -18,12 +19,17 @@ class DrainAuthenticatorTest {
             "app-b", List.of("secret-of-b", "previous-of-b"));
 
     private final DrainAuthenticator authenticator = new DrainAuthenticator(new CredentialCache(
-            app -> Optional.ofNullable(SECRETS.get(app)).map(s -> AppCredentials.of(app, s)), Duration.ofSeconds(60)));
+            (app, deadline) -> Optional.ofNullable(SECRETS.get(app)).map(s -> AppCredentials.of(app, s)),
+            Duration.ofSeconds(60), Duration.ZERO, LookupBudget.standard()));
+
+    private DrainAuthenticator.Outcome authenticate(String header) {
+        return authenticator.authenticate(header, Deadline.after(Duration.ofSeconds(4)), CredentialCache.ReadCounter.NONE);
+    }
 
     @Test
     void the_app_named_by_the_user_name_is_accepted_with_its_own_secret() {
-        assertEquals(new DrainAuthenticator.Outcome.Accepted("app-a"), authenticator.authenticate(basic("app-a", "secret-of-a")));
-        assertEquals(new DrainAuthenticator.Outcome.Accepted("app-b"), authenticator.authenticate(basic("app-b", "previous-of-b")));
+        assertEquals(new DrainAuthenticator.Outcome.Accepted("app-a"), authenticate(basic("app-a", "secret-of-a")));
+        assertEquals(new DrainAuthenticator.Outcome.Accepted("app-b"), authenticate(basic("app-b", "previous-of-b")));
     }
 
     @Test
@@ -34,7 +40,7 @@ class DrainAuthenticatorTest {
     @Test
     void scheme_is_case_insensitive_and_surrounding_space_is_ignored() {
         String token = Base64.getEncoder().encodeToString("app-a:secret-of-a".getBytes(UTF_8));
-        assertEquals(new DrainAuthenticator.Outcome.Accepted("app-a"), authenticator.authenticate("  bAsIc   " + token + " "));
+        assertEquals(new DrainAuthenticator.Outcome.Accepted("app-a"), authenticate("  bAsIc   " + token + " "));
     }
 
     @Test
@@ -48,7 +54,7 @@ class DrainAuthenticatorTest {
     }
 
     private void assertRejected(String header) {
-        assertInstanceOf(DrainAuthenticator.Outcome.Rejected.class, authenticator.authenticate(header), String.valueOf(header));
+        assertInstanceOf(DrainAuthenticator.Outcome.Rejected.class, authenticate(header), String.valueOf(header));
     }
 
     static String basic(String user, String password) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.LineCodec;
 import io.auditdrain.receiver.auth.CredentialCache;
+import io.auditdrain.receiver.auth.CredentialSource;
+import io.auditdrain.receiver.auth.LookupBudget;
 import io.auditdrain.receiver.auth.CredentialStoreException;
 import io.auditdrain.receiver.auth.DrainAuthenticator;
 import io.auditdrain.receiver.auth.PropertiesFileCredentialSource;
@@ -50,7 +52,11 @@ class DrainRequestHandlerTest {
         Path credentials = dir.resolve("credentials.properties");
         Files.writeString(credentials, "my-app=" + SECRET + "\nother-app=other-secret\n");
         handler = handlerWith(new DirectoryObjectStore(store),
-                new CredentialCache(new PropertiesFileCredentialSource(credentials), Duration.ofSeconds(60)));
+                cache(new PropertiesFileCredentialSource(credentials)));
+    }
+
+    private static CredentialCache cache(CredentialSource source) {
+        return new CredentialCache(source, Duration.ofSeconds(60), Duration.ZERO, LookupBudget.standard());
     }
 
     private DrainRequestHandler handlerWith(ObjectStore objectStore, CredentialCache cache) {
@@ -122,9 +128,9 @@ class DrainRequestHandlerTest {
 
     @Test
     void an_unreadable_credential_store_answers_503_so_that_logplex_retries() throws IOException {
-        DrainRequestHandler failing = handlerWith(new DirectoryObjectStore(store), new CredentialCache(app -> {
+        DrainRequestHandler failing = handlerWith(new DirectoryObjectStore(store), cache((app, deadline) -> {
             throw new CredentialStoreException("SSM unreachable", null);
-        }, Duration.ofSeconds(60)));
+        }));
         DrainResponse response = failing.handle(post(LogplexFixtures.body("devcenter-log-drains-https-example-body.txt"),
                 auth("my-app", SECRET)));
         assertEquals(503, response.status());
@@ -136,8 +142,7 @@ class DrainRequestHandlerTest {
         Path notADirectory = dir.resolve("file");
         Files.writeString(notADirectory, "x");
         DrainRequestHandler failing = handlerWith(new DirectoryObjectStore(notADirectory),
-                new CredentialCache(new PropertiesFileCredentialSource(dir.resolve("credentials.properties")),
-                        Duration.ofSeconds(60)));
+                cache(new PropertiesFileCredentialSource(dir.resolve("credentials.properties"))));
         assertEquals(503, failing.handle(post(LogplexFixtures.body("devcenter-log-drains-https-example-body.txt"),
                 auth("my-app", SECRET))).status());
         assertTrue(log().contains("\"level\":\"ERROR\""), log());

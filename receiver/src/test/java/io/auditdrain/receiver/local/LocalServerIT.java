@@ -8,6 +8,7 @@ import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.LineCodec;
 import io.auditdrain.receiver.Drains;
 import io.auditdrain.receiver.Receiver;
+import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.LogplexFixtures;
@@ -50,7 +51,7 @@ class LocalServerIT {
     }
 
     private URI start(Map<String, String> env) throws IOException {
-        Receiver receiver = Receiver.create(ReceiverConfig.fromEnvironment(env),
+        Receiver receiver = Receiver.create(ReceiverConfig.fromEnvironment(env), Map.of(),
                 new PrintStream(new ByteArrayOutputStream(), true, UTF_8));
         LocalServer server = LocalServer.start(receiver.handler(), "127.0.0.1", 0, 4);
         started.add(server);
@@ -124,12 +125,13 @@ class LocalServerIT {
     }
 
     @Test
-    void a_body_above_six_megabytes_gets_413_and_one_just_below_is_stored() throws Exception {
+    void a_body_above_what_lambda_accepts_gets_413_and_one_just_below_is_stored() throws Exception {
         URI base = startWithDirectoryStore();
-        assertEquals(413, post(base, new byte[6 * 1024 * 1024 + 1], Drains.basic("my-app", SECRET)).statusCode());
+        assertEquals(413, post(base, new byte[DrainRequestHandler.MAX_BODY_BYTES + 1], Drains.basic("my-app", SECRET))
+                .statusCode());
         String line = "<190>1 2026-11-22T10:00:00.000001+00:00 host app web.1 - " + "x".repeat(9_900);
         String frame = (line.length() + 1) + " " + line + "\n";
-        byte[] big = frame.repeat((6 * 1024 * 1024) / frame.length()).getBytes(UTF_8);
+        byte[] big = frame.repeat(DrainRequestHandler.MAX_BODY_BYTES / frame.length()).getBytes(UTF_8);
         assertEquals(200, post(base, big, Drains.basic("my-app", SECRET)).statusCode());
         assertEquals(1, gzFiles(dir.resolve("store")).size());
     }

@@ -1,0 +1,126 @@
+package io.auditdrain.receiver.lambda;
+
+import static io.auditdrain.receiver.lambda.DeployedReceiver.APP;
+import static io.auditdrain.receiver.lambda.DeployedReceiver.BUCKET;
+import static io.auditdrain.receiver.lambda.DeployedReceiver.SECRET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.auditdrain.core.GzipDecoder;
+import io.auditdrain.core.LineCodec;
+import io.auditdrain.receiver.Drains;
+import io.auditdrain.testing.LogplexFixtures;
+import io.auditdrain.testing.lambda.FunctionUrlRequest;
+import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
+import io.auditdrain.testing.lambda.LambdaRuntimeApi;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * The shipped jar in an on-demand execution environment: the role's temporary keys in the environment, as Lambda
+ * sets them when SnapStart is off. Also what a broken configuration does to an environment: an init error that
+ * names every problem.
+ */
+class OnDemandEnvironmentIT {
+
+    private static DeployedReceiver deployment;
+    private static LambdaRuntimeApi api;
+    private static LambdaExecutionEnvironment environment;
+    private static Credentials session;
+    private static Duration timeout;
+
+    @BeforeAll
+    static void start() {
+        deployment = new DeployedReceiver();
+        api = LambdaRuntimeApi.start("arn:aws:lambda:us-east-1:123456789012:function:auditdrain:live");
+        session = deployment.roleSession();
+        var function = deployment.function();
+        timeout = function.timeout();
+        environment = deployment.start(api, new LambdaExecutionEnvironment.Credentials.Static(session.accessKeyId(),
+                session.secretAccessKey(), session.sessionToken()), function);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (environment != null) {
+            environment.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    @Test
+    void every_fixture_is_stored_byte_for_byte_signed_with_the_role_s_keys() {
+        for (String fixture : LogplexFixtures.NAMES) {
+            byte[] body = LogplexFixtures.body(fixture);
+            var answer = DeployedReceiver.invoke(api, FunctionUrlRequest.drainPost(APP, SECRET, body)
+                    .headers(LogplexFixtures.headers(fixture)).event(), timeout);
+            assertEquals(200, answer.status(), fixture + "\n" + environment.output());
+        }
+        var objects = deployment.s3().listObjectsV2(r -> r.bucket(BUCKET)).contents();
+        assertEquals(LogplexFixtures.NAMES.size(), objects.size());
+        List<List<String>> stored = objects.stream().map(o -> LineCodec.decodeAllUtf8(GzipDecoder.decode(
+                deployment.s3().getObjectAsBytes(r -> r.bucket(BUCKET).key(o.key())).asByteArray()))).toList();
+        for (String fixture : LogplexFixtures.NAMES) {
+            assertTrue(stored.contains(Drains.expectedMessages(LogplexFixtures.body(fixture))), fixture);
+        }
+        List<String> keys = deployment.proxy().accessKeys();
+        assertFalse(keys.isEmpty());
+        assertEquals(List.of(session.accessKeyId()), keys.stream().distinct().toList());
+    }
+
+    @Test
+    void a_credential_of_another_app_is_answered_401() {
+        var answer = DeployedReceiver.invoke(api, FunctionUrlRequest.drainPost("another-app", SECRET,
+                LogplexFixtures.body("devcenter-log-drains-https-example-body.txt")).event(), timeout);
+        assertEquals(401, answer.status());
+    }
+
+    @Test
+    void keys_that_aws_does_not_accept_are_answered_503_and_nothing_is_stored() throws Exception {
+        int objects = deployment.s3().listObjectsV2(r -> r.bucket(BUCKET)).keyCount();
+        try (LambdaRuntimeApi other = LambdaRuntimeApi.start("arn:aws:lambda:us-east-1:123456789012:function:y");
+             LambdaExecutionEnvironment forged = deployment.start(other,
+                     new LambdaExecutionEnvironment.Credentials.Static(session.accessKeyId(), "not-the-secret-key",
+                             session.sessionToken()), deployment.function())) {
+            var answer = DeployedReceiver.HttpAnswer.of(other.invoke(FunctionUrlRequest.drainPost(APP, SECRET,
+                    LogplexFixtures.body("devcenter-log-drains-https-example-body.txt")).event(), timeout));
+            assertEquals(503, answer.status(), "a signature with the wrong key must fail: " + forged.output());
+            assertTrue(forged.output().contains("SignatureDoesNotMatch") || forged.output().contains("403"),
+                    forged.output());
+        }
+        assertEquals(objects, deployment.s3().listObjectsV2(r -> r.bucket(BUCKET)).keyCount());
+    }
+
+    @Test
+    void a_configuration_with_several_problems_fails_init_naming_each_and_the_runtime_exits() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(deployment.environment());
+        env.remove("AUDITDRAIN_STORE");
+        env.put("AUDITDRAIN_GZIP_LEVEL", "12");
+        env.put("AUDITDRAIN_CREDENTIALS_TTL_SECONDS", "forever");
+        try (LambdaRuntimeApi broken = LambdaRuntimeApi.start("arn:aws:lambda:us-east-1:123456789012:function:x");
+             LambdaExecutionEnvironment failing = deployment.start(broken,
+                     new LambdaExecutionEnvironment.Credentials.Static(session.accessKeyId(), session.secretAccessKey(),
+                             session.sessionToken()), deployment.function(env))) {
+            LambdaRuntimeApi.RuntimeError error = broken.awaitInitError(Duration.ofSeconds(60));
+            assertTrue(error.body().contains("AUDITDRAIN_STORE"), error.body());
+            assertTrue(error.body().contains("AUDITDRAIN_GZIP_LEVEL"), error.body());
+            assertTrue(error.body().contains("AUDITDRAIN_CREDENTIALS_TTL_SECONDS"), error.body());
+            int exit = failing.awaitExit(Duration.ofSeconds(30));
+            assertNotEquals(-1, exit, "the runtime kept running after its init error");
+            assertNotEquals(0, exit);
+        }
+    }
+}
