@@ -102,11 +102,10 @@ public final class SearchCommand implements Callable<Integer> {
             ArchiveSearch.Summary summary = new ArchiveSearch(store, app, new ProgressPrinter(err, store.describe()
                     + "/logs/" + app + "/")).search(criteria, match -> output.print(out, match));
             out.flush();
-            err.printf("search: %d statement%s matched; %d of %d object%s read, %d statement line%s in them"
+            err.printf("search: %d statement%s matched; %d of %d object%s read, %d Postgres message%s in them"
                             + " (%d joined across objects)%n", summary.matches(), summary.matches() == 1 ? "" : "s",
                     summary.objectsRead(), summary.objectsListed(), summary.objectsListed() == 1 ? "" : "s",
-                    summary.statementsRead(), summary.statementsRead() == 1 ? "" : "s",
-                    summary.joinedAcrossObjects());
+                    summary.messagesRead(), summary.messagesRead() == 1 ? "" : "s", summary.joinedAcrossObjects());
             err.flush();
             return summary.matches() > 0 ? ExitCodes.PASS : ExitCodes.FAILED;
         }

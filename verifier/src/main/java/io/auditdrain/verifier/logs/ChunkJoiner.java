@@ -34,18 +34,42 @@ public final class ChunkJoiner {
         }
     };
 
+    /** Where {@link #collect} put a drained message. */
+    public sealed interface Collected permits Whole, Part {
+    }
+
+    /** A Postgres line without a sequence: a message of its own. */
+    public record Whole(LoggedMessage message) implements Collected {
+    }
+
+    /**
+     * A chunk of message {@code message} of a process, held until {@link #lines} joins it.
+     *
+     * @param chunks how many chunks of the message have been collected, this one included
+     */
+    public record Part(String procId, String attachment, long message, int chunks) implements Collected {
+    }
+
     /**
      * The message that {@code m} belongs to, joined with the chunks seen so far; empty for a message that is not
      * from a Postgres process.
      */
     public Optional<LoggedMessage> accept(LogplexMessage m) {
+        return collect(m).map(c -> c instanceof Whole w ? w.message() : lines((Part) c).get(0));
+    }
+
+    /**
+     * Holds the chunk {@code m} without joining anything yet (a reader that needs a message only once it is
+     * complete joins it once, with {@link #lines}); empty for a message that is not from a Postgres process.
+     */
+    public Optional<Collected> collect(LogplexMessage m) {
         if (!PostgresLogChunk.isPostgres(m)) {
             return Optional.empty();
         }
         Optional<PostgresLogChunk> parsed = PostgresLogChunk.parse(m);
         if (parsed.isEmpty()) {
-            // A Postgres line without a sequence: a message of its own.
-            return Optional.of(new LoggedMessage(m.procId(), "", -1, 1, m.text(), m.text(), m.timestamp()));
+            return Optional.of(new Whole(new LoggedMessage(m.procId(), "", -1, 1, m.text(), m.text(),
+                    m.timestamp())));
         }
         PostgresLogChunk chunk = parsed.get();
         Group key = new Group(chunk.procId(), chunk.attachment(), chunk.message());
@@ -54,24 +78,18 @@ public final class ChunkJoiner {
             chunks.clear();
         }
         chunks.put(chunk.chunk(), chunk);
-        return Optional.of(joinLines(key, chunks).get(0));
+        return Optional.of(new Part(key.procId(), key.attachment(), key.message(), chunks.size()));
     }
 
     /**
-     * Like {@link #accept}, but every log line of the message joined so far: first the message itself (what
-     * {@code accept} returns), then each later line that carries its own prefix ({@code DETAIL:  parameters: ...},
-     * {@code HINT:}, ...), joined from its own chunks.
+     * Every log line of a collected message, joined from the chunks held so far: first the message itself (what
+     * {@link #accept} returns), then each later line that carries its own prefix ({@code DETAIL:  parameters: ...},
+     * {@code HINT:}, ...). Empty when the message's chunks were dropped (more than 20,000 messages open at once).
      */
-    public Optional<List<LoggedMessage>> acceptLines(LogplexMessage m) {
-        Optional<LoggedMessage> first = accept(m);
-        if (first.isEmpty() || first.get().message() < 0) {
-            return first.map(List::of);
-        }
-        LoggedMessage message = first.get();
-        TreeMap<Integer, PostgresLogChunk> chunks = open.get(new Group(message.procId(), message.attachment(),
-                message.message()));
-        return Optional.of(chunks == null ? List.of(message)
-                : joinLines(new Group(message.procId(), message.attachment(), message.message()), chunks));
+    public List<LoggedMessage> lines(Part part) {
+        Group key = new Group(part.procId(), part.attachment(), part.message());
+        TreeMap<Integer, PostgresLogChunk> chunks = open.get(key);
+        return chunks == null || chunks.isEmpty() ? List.of() : joinLines(key, chunks);
     }
 
     /** The message's log lines: a new one starts at each chunk after the first that carries its own prefix. */

@@ -21,7 +21,7 @@ public final class CompletedMessages {
     /**
      * A complete message.
      *
-     * @param lines its log lines, the message itself first ({@link ChunkJoiner#acceptLines})
+     * @param lines its log lines, the message itself first ({@link ChunkJoiner#lines})
      * @param keys  the objects its chunks came from, in the order they were read
      */
     public record Completed(List<LoggedMessage> lines, Set<String> keys) {
@@ -37,7 +37,8 @@ public final class CompletedMessages {
     }
 
     private static final class Open {
-        List<LoggedMessage> lines;
+        ChunkJoiner.Part part;
+        List<LoggedMessage> whole;
         Set<String> keys;
     }
 
@@ -67,31 +68,34 @@ public final class CompletedMessages {
 
     /** Feeds one drained message read from object {@code key}; messages not from a Postgres process are passed over. */
     public void accept(LogplexMessage m, String key) {
-        List<LoggedMessage> lines = joiner.acceptLines(m).orElse(null);
-        if (lines == null) {
+        ChunkJoiner.Collected collected = joiner.collect(m).orElse(null);
+        if (collected == null) {
             return;
         }
-        LoggedMessage message = lines.get(0);
-        if (message.message() < 0) {
-            Open whole = new Open();
-            whole.lines = lines;
-            whole.keys = Set.of(key);
-            complete(whole);
+        if (collected instanceof ChunkJoiner.Whole whole) {
+            Open o = new Open();
+            o.whole = List.of(whole.message());
+            o.keys = Set.of(key);
+            complete(o);
             return;
         }
-        Process process = new Process(message.procId(), message.attachment());
+        ChunkJoiner.Part part = (ChunkJoiner.Part) collected;
+        Process process = new Process(part.procId(), part.attachment());
         Open current = open.get(process);
-        if (current != null && current.lines.get(0).message() != message.message()) {
+        if (current != null && current.part.message() != part.message()) {
             complete(open.remove(process));
             current = null;
         }
         if (current == null) {
             current = new Open();
-            current.keys = keysOf.computeIfAbsent(new MessageId(message.procId(), message.attachment(),
-                    message.message()), k -> new LinkedHashSet<>());
+            MessageId id = new MessageId(part.procId(), part.attachment(), part.message());
+            // A lone first chunk is a message of its own, even if its number was seen before (a reused pid).
+            current.keys = part.chunks() == 1 ? new LinkedHashSet<>() : keysOf.getOrDefault(id,
+                    new LinkedHashSet<>());
+            keysOf.put(id, current.keys);
             open.put(process, current);
         }
-        current.lines = lines;
+        current.part = part;
         current.keys.add(key);
     }
 
@@ -102,6 +106,9 @@ public final class CompletedMessages {
     }
 
     private void complete(Open o) {
-        sink.accept(new Completed(o.lines, Collections.unmodifiableSet(new LinkedHashSet<>(o.keys))));
+        List<LoggedMessage> lines = o.whole != null ? o.whole : joiner.lines(o.part);
+        if (!lines.isEmpty()) {
+            sink.accept(new Completed(lines, Collections.unmodifiableSet(new LinkedHashSet<>(o.keys))));
+        }
     }
 }

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -101,15 +101,14 @@ public final class ArchiveSearch {
     }
 
     /** What a search did. */
-    public record Summary(int objectsListed, int objectsRead, int statementsRead, int matches, int joinedAcrossObjects) {
+    public record Summary(int objectsListed, int objectsRead, int messagesRead, int matches, int joinedAcrossObjects) {
     }
 
     private static final Pattern PARAMETERS = Pattern.compile("^parameters: ");
     /** Time, then the line's place in its session. */
     private static final Comparator<Match> IN_TIME_ORDER = Comparator.comparing(Match::timestamp)
             .thenComparing(m -> m.sessionId() == null ? "" : m.sessionId())
-            .thenComparingLong(m -> m.logLine() == null || !m.logLine().matches("\\d{1,18}") ? 0
-                    : Long.parseLong(m.logLine()));
+            .thenComparingLong(ArchiveSearch::logLineNumber);
     /** Lines remembered to drop the copy a second drain stores during a rotation. */
     private static final int DEDUPLICATION_WINDOW = 100_000;
 
@@ -158,7 +157,7 @@ public final class ArchiveSearch {
         }
         messages.finish();
         waiting.flushBefore(Instant.MAX, sink, tally);
-        return new Summary(objects.size(), tally.objectsRead, tally.statementsRead, tally.matches,
+        return new Summary(objects.size(), tally.objectsRead, tally.messagesRead, tally.matches,
                 tally.joinedAcrossObjects);
     }
 
@@ -167,7 +166,8 @@ public final class ArchiveSearch {
      * its earlier version; one already handed on (the copy a second drain stored) is not handed on twice.
      */
     private static final class Waiting {
-        private final PriorityQueue<Match> queue = new PriorityQueue<>(IN_TIME_ORDER);
+        /** In time order; the identity breaks ties, so that no two matches share a place. */
+        private final TreeMap<Match, String> queue = new TreeMap<>(IN_TIME_ORDER.thenComparing(ArchiveSearch::identity));
         private final Map<String, Match> byIdentity = new HashMap<>();
         private final Set<String> handedOn = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
@@ -185,18 +185,17 @@ public final class ArchiveSearch {
             if (earlier != null) {
                 queue.remove(earlier);
             }
-            queue.add(m);
+            queue.put(m, id);
         }
 
         void flushBefore(Instant settled, Sink sink, Tally tally) {
-            while (!queue.isEmpty() && queue.peek().timestamp().isBefore(settled)) {
-                Match m = queue.poll();
-                String id = identity(m);
-                byIdentity.remove(id);
-                handedOn.add(id);
+            while (!queue.isEmpty() && queue.firstKey().timestamp().isBefore(settled)) {
+                Map.Entry<Match, String> first = queue.pollFirstEntry();
+                byIdentity.remove(first.getValue());
+                handedOn.add(first.getValue());
                 tally.matches++;
-                tally.joinedAcrossObjects += m.keys().size() > 1 ? 1 : 0;
-                sink.match(m);
+                tally.joinedAcrossObjects += first.getKey().keys().size() > 1 ? 1 : 0;
+                sink.match(first.getKey());
             }
         }
     }
@@ -204,26 +203,20 @@ public final class ArchiveSearch {
     /** The counts of one search. */
     private static final class Tally {
         int objectsRead;
-        int statementsRead;
+        /** Heroku Postgres messages completed (one handed on again after a late chunk counts twice). */
+        int messagesRead;
         int matches;
         int joinedAcrossObjects;
-        /** Statement lines counted, so that a message completed twice (or stored twice) counts once. */
-        final Set<String> statementLines = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > DEDUPLICATION_WINDOW;
-            }
-        });
     }
 
     private static Optional<Match> match(CompletedMessages.Completed completed, Criteria c, Tally tally) {
+        tally.messagesRead++;
+        if (!mayMatch(completed, c)) {
+            return Optional.empty();
+        }
         PostgresLogEntry entry = PostgresLogEntry.parse(completed.lines().get(0));
         if (!entry.isStatement() && entry.kind() != PostgresLogEntry.Kind.AUDIT) {
             return Optional.empty();
-        }
-        if (tally.statementLines.add(entry.sessionId().orElse("") + "/" + entry.logLine().orElse(entry.timestamp()
-                + "/" + entry.pid().orElse("")) + "/" + entry.kind())) {
-            tally.statementsRead++;
         }
         if (entry.timestamp().isBefore(c.from()) || !entry.timestamp().isBefore(c.to())) {
             return Optional.empty();
@@ -243,6 +236,31 @@ public final class ArchiveSearch {
                 entry.logLine().orElse(null), entry.user().orElse(null), entry.database().orElse(null),
                 entry.applicationName().orElse(null), entry.kind().name().toLowerCase(Locale.ROOT),
                 entry.durationMs(), entry.statement(), parameters, List.copyOf(completed.keys())));
+    }
+
+    /**
+     * Whether the message's text could meet the criteria at all: a statement that writes the table names it, one of
+     * the role carries {@code user="<role>"}, and the text sought is in one of its lines. Most messages are passed
+     * over here, before their prefix and SQL are read.
+     */
+    private static boolean mayMatch(CompletedMessages.Completed completed, Criteria c) {
+        String text = completed.lines().get(0).compact();
+        if (c.table().isPresent() && !text.toLowerCase(Locale.ROOT).contains(c.table().get().name()
+                .toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        if (c.role().isPresent() && !text.contains("user=\"" + c.role().get() + "\"")) {
+            return false;
+        }
+        if (c.contains().isPresent()) {
+            for (LoggedMessage line : completed.lines()) {
+                if (line.compact().contains(c.contains().get())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -277,6 +295,20 @@ public final class ArchiveSearch {
             }
         }
         return null;
+    }
+
+    /** {@code log_line} as a number (0 when it is none), so that line 10 sorts after line 9. */
+    private static long logLineNumber(Match m) {
+        String n = m.logLine();
+        if (n == null || n.isEmpty() || n.length() > 18) {
+            return 0;
+        }
+        for (int i = 0; i < n.length(); i++) {
+            if (n.charAt(i) < '0' || n.charAt(i) > '9') {
+                return 0;
+            }
+        }
+        return Long.parseLong(n);
     }
 
     /** The same line stored twice (two drains during a rotation) is one match. */

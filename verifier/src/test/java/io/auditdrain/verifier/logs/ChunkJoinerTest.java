@@ -127,7 +127,8 @@ class ChunkJoinerTest {
         joiner.accept(message(head + "1]  sql_error_code = 00000 log_line=\"4\" LOG:  execute <unnamed>: INSERT INTO t"));
         joiner.accept(message(head + "2]  (a) VALUES ($1)"));
         joiner.accept(message(head + "3]  sql_error_code = 00000 log_line=\"5\" DETAIL:  parameters: $1 = 'x"));
-        List<LoggedMessage> lines = joiner.acceptLines(message(head + "4]  y'")).orElseThrow();
+        ChunkJoiner.Part part = (ChunkJoiner.Part) joiner.collect(message(head + "4]  y'")).orElseThrow();
+        List<LoggedMessage> lines = joiner.lines(part);
 
         assertEquals(2, lines.size());
         assertEquals(" sql_error_code = 00000 log_line=\"4\" LOG:  execute <unnamed>: INSERT INTO t (a) VALUES ($1)",
