@@ -16,6 +16,7 @@ import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.receiver.ingest.DrainRequest;
 import io.auditdrain.receiver.ingest.DrainResponse;
 import io.auditdrain.testing.AwsEmulator;
+import io.auditdrain.testing.lambda.InvocationContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -212,7 +213,7 @@ class ArchiveEvidenceIT {
                 "AWS_ENDPOINT_URL", emulator.endpoint().toString())), new PrintStream(log, true, UTF_8),
                 Clock.fixed(DIGESTER_RUN, ZoneOffset.UTC));
         handler.handleRequest(new ByteArrayInputStream("{}".getBytes(UTF_8)), new ByteArrayOutputStream(),
-                new LambdaContext(Duration.ofMinutes(5)));
+                InvocationContext.of("auditdrain-digester", Duration.ofMinutes(5)));
     }
 
     private VerifierRun verify(String... extra) {

@@ -49,13 +49,8 @@ public final class SearchCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
-    @Option(names = "--from", paramLabel = "TIME", required = true, converter = TimeConverter.class,
-            description = "Start of the range: a UTC day (2026-03-14) or a time with its zone (2026-03-14T13:00Z).")
-    Instant from;
-
-    @Option(names = "--to", paramLabel = "TIME", converter = TimeConverter.class,
-            description = "End of the range, exclusive (default: now).")
-    Instant to;
+    @Mixin
+    TimeRangeOptions range;
 
     @Option(names = "--table", paramLabel = "TABLE",
             description = "Only statements that write this table (INSERT, UPDATE, DELETE, TRUNCATE, COPY, MERGE);"
@@ -82,17 +77,14 @@ public final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String app = target.app();
-        Instant end = to != null ? to : cli.clock().instant();
-        if (!from.isBefore(end)) {
-            throw new ConfigurationException("--from (" + from + ") must be before --to (" + end + ")");
-        }
+        Instant end = range.to(cli.clock());
         MatchFormat output = switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "text" -> MatchFormat.TEXT;
             case "jsonl", "json-lines", "ndjson" -> MatchFormat.JSONL;
             case "csv" -> MatchFormat.CSV;
             default -> throw new ConfigurationException("--format must be text, jsonl or csv: " + format);
         };
-        ArchiveSearch.Criteria criteria = new ArchiveSearch.Criteria(from, end,
+        ArchiveSearch.Criteria criteria = new ArchiveSearch.Criteria(range.from(), end,
                 Optional.ofNullable(table).map(SqlIdentifier::of), Optional.ofNullable(role).map(r ->
                         SqlIdentifier.role(r).name()), Optional.ofNullable(contains).filter(c -> !c.isEmpty()), margin);
         PrintWriter out = spec.commandLine().getOut();
@@ -115,8 +107,7 @@ public final class SearchCommand implements Callable<Integer> {
     static final class ProgressPrinter implements ArchiveSearch.Progress {
         private final PrintWriter err;
         private final String where;
-        private final long started = System.nanoTime();
-        private long lastPrinted = started;
+        private final ProgressTimer timer = new ProgressTimer(PROGRESS_EVERY);
 
         ProgressPrinter(PrintWriter err, String where) {
             this.err = err;
@@ -131,13 +122,12 @@ public final class SearchCommand implements Callable<Integer> {
 
         @Override
         public void read(int objectsRead, int objects, int matches) {
-            long now = System.nanoTime();
-            if (now - lastPrinted >= PROGRESS_EVERY.toNanos() && objectsRead < objects) {
-                err.printf("  %s  %d of %d objects read, %d statement%s matched%n", DurationConverter.format(
-                        Duration.ofSeconds(Duration.ofNanos(now - started).toSeconds())), objectsRead, objects,
-                        matches, matches == 1 ? "" : "s");
-                err.flush();
-                lastPrinted = now;
+            if (objectsRead < objects) {
+                timer.due().ifPresent(elapsed -> {
+                    err.printf("  %s  %d of %d objects read, %d statement%s matched%n", elapsed, objectsRead, objects,
+                            matches, matches == 1 ? "" : "s");
+                    err.flush();
+                });
             }
         }
 

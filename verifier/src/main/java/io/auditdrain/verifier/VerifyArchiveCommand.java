@@ -58,13 +58,8 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
-    @Option(names = "--from", paramLabel = "TIME", required = true, converter = TimeConverter.class,
-            description = "Start of the range: a UTC day (2026-03-14) or a time with its zone (2026-03-14T13:00Z).")
-    Instant from;
-
-    @Option(names = "--to", paramLabel = "TIME", converter = TimeConverter.class,
-            description = "End of the range, exclusive (default: now).")
-    Instant to;
+    @Mixin
+    TimeRangeOptions range;
 
     @Option(names = "--key-id", paramLabel = "KEY",
             description = "The digests' KMS key (ARN or alias/...): its public key is read once with"
@@ -88,10 +83,7 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String app = target.app();
-        Instant end = to != null ? to : cli.clock().instant();
-        if (!from.isBefore(end)) {
-            throw new ConfigurationException("--from (" + from + ") must be before --to (" + end + ")");
-        }
+        Instant end = range.to(cli.clock());
         DigestKeys keys;
         if (!publicKeys.isEmpty()) {
             keys = DigestKeys.fromFiles(publicKeys);
@@ -105,7 +97,7 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (ArchiveReader store = ArchiveReader.open(target.store(), cli.environment())) {
             ArchiveReport report = new ArchiveVerification(store, app, keys.verifier(), cli.clock(), pending,
-                    new ProgressPrinter(err)).verify(from, end);
+                    new ProgressPrinter(err)).verify(range.from(), end);
             if (json) {
                 out.println(JsonOutput.write(document(report, app, store.describe(), keys.source())));
             } else {
@@ -194,8 +186,7 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
     /** Progress on stderr every 10 seconds of a long run. */
     static final class ProgressPrinter implements ArchiveVerification.Progress {
         private final PrintWriter err;
-        private final long started = System.nanoTime();
-        private long lastPrinted = started;
+        private final ProgressTimer timer = new ProgressTimer(PROGRESS_EVERY);
 
         ProgressPrinter(PrintWriter err) {
             this.err = err;
@@ -203,12 +194,11 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
 
         @Override
         public void interval(int done, int total, int objectsChecked) {
-            long now = System.nanoTime();
-            if (now - lastPrinted >= PROGRESS_EVERY.toNanos() && done < total) {
-                err.printf("  %s  %d of %d intervals, %d objects checked%n", DurationConverter.format(
-                        Duration.ofSeconds(Duration.ofNanos(now - started).toSeconds())), done, total, objectsChecked);
-                err.flush();
-                lastPrinted = now;
+            if (done < total) {
+                timer.due().ifPresent(elapsed -> {
+                    err.printf("  %s  %d of %d intervals, %d objects checked%n", elapsed, done, total, objectsChecked);
+                    err.flush();
+                });
             }
         }
     }

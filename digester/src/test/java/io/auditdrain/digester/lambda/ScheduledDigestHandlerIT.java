@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import io.auditdrain.digester.DigesterConfig;
+import io.auditdrain.testing.lambda.InvocationContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -54,7 +52,8 @@ class ScheduledDigestHandlerIT {
                 new PrintStream(log, true, UTF_8), Clock.fixed(Instant.parse("2026-03-14T12:15:00Z"), ZoneOffset.UTC));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
 
-        handler.handleRequest(new ByteArrayInputStream(EVENT.getBytes(UTF_8)), output, new StandInContext(300_000));
+        handler.handleRequest(new ByteArrayInputStream(EVENT.getBytes(UTF_8)), output,
+                InvocationContext.of("auditdrain-digester", Duration.ofMinutes(5)));
 
         String line = log.toString(UTF_8).strip();
         assertEquals(line, output.toString(UTF_8));
@@ -71,7 +70,7 @@ class ScheduledDigestHandlerIT {
                 new PrintStream(log, true, UTF_8), Clock.fixed(Instant.parse("2026-03-14T12:15:00Z"), ZoneOffset.UTC));
 
         handler.handleRequest(new ByteArrayInputStream(EVENT.getBytes(UTF_8)), new ByteArrayOutputStream(),
-                new StandInContext(30_000));
+                InvocationContext.of("auditdrain-digester", Duration.ofSeconds(30)));
 
         assertTrue(log.toString(UTF_8).contains("\"behind\":true"), log.toString(UTF_8));
         assertEquals(0, archive.digests("acme-api").size());
@@ -87,69 +86,11 @@ class ScheduledDigestHandlerIT {
 
         assertThrows(ScheduledDigestHandler.DigestRunFailedException.class, () -> handler.handleRequest(
                 new ByteArrayInputStream(EVENT.getBytes(UTF_8)), new ByteArrayOutputStream(),
-                new StandInContext(300_000)));
+                InvocationContext.of("auditdrain-digester", Duration.ofMinutes(5))));
 
         String line = log.toString(UTF_8);
         assertTrue(line.startsWith("{\"level\":\"ERROR\""), line);
         assertTrue(line.contains("\"app\":\"acme-api\"") && line.contains("\"error\":"), line);
         assertEquals(0, archive.digests("acme-api").size());
-    }
-
-    /** The parts of Lambda's context the handler reads; the rest as a real invocation would have them. */
-    private record StandInContext(int remainingMillis) implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return "5f0b9d4e-6f1c-4c4e-9f7a-2f3e1a0b9c8d";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/auditdrain-digester";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "2026/03/14/[$LATEST]0123456789abcdef";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "auditdrain-digester";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:auditdrain-digester";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return remainingMillis;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 512;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.auditdrain.e2e;
+package io.auditdrain.testing.lambda;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -6,11 +6,15 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.time.Duration;
 
-/** The invocation context of an in-process run of a Lambda handler: a deadline, and names as Lambda gives them. */
-record LambdaContext(Duration timeout, long startedNanos) implements Context {
+/**
+ * The context of a handler called in-process, as Lambda would pass it: the function's names and a deadline that
+ * runs from the moment the context is made. (Under the runtime interface client, {@link LambdaExecutionEnvironment}
+ * runs the jar itself and the client makes the context.)
+ */
+public record InvocationContext(String functionName, Duration timeout, long startedNanos) implements Context {
 
-    LambdaContext(Duration timeout) {
-        this(timeout, System.nanoTime());
+    public static InvocationContext of(String functionName, Duration timeout) {
+        return new InvocationContext(functionName, timeout, System.nanoTime());
     }
 
     @Override
@@ -25,7 +29,7 @@ record LambdaContext(Duration timeout, long startedNanos) implements Context {
 
     @Override
     public String getLogGroupName() {
-        return "/aws/lambda/auditdrain-digester";
+        return "/aws/lambda/" + functionName;
     }
 
     @Override
@@ -35,7 +39,7 @@ record LambdaContext(Duration timeout, long startedNanos) implements Context {
 
     @Override
     public String getFunctionName() {
-        return "auditdrain-digester";
+        return functionName;
     }
 
     @Override
@@ -45,7 +49,7 @@ record LambdaContext(Duration timeout, long startedNanos) implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:us-east-1:123456789012:function:auditdrain-digester";
+        return "arn:aws:lambda:us-east-1:123456789012:function:" + functionName;
     }
 
     @Override
