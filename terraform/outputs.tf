@@ -84,3 +84,23 @@ output "verifier_alarm_names" {
   description = "The scheduled verification's alarms: smoke, checks and stopped (empty when it is off)."
   value       = { for what, alarm in aws_cloudwatch_metric_alarm.verifier : what => alarm.alarm_name }
 }
+
+output "digest_key_arn" {
+  description = "ARN of the KMS key that signs the digests (verify-archive --key-id); null without digests."
+  value       = one(aws_kms_key.digests[*].arn)
+}
+
+output "digest_key_alias" {
+  description = "Alias of the digest signing key; null without digests."
+  value       = one(aws_kms_alias.digests[*].name)
+}
+
+output "digester_function_name" {
+  description = "Name of the digester function; null without digests."
+  value       = one(aws_lambda_function.digester[*].function_name)
+}
+
+output "glue_table_name" {
+  description = "The Athena table over logs/, <database>.<table>; null unless glue_table."
+  value       = var.glue_table ? "${aws_glue_catalog_database.archive[0].name}.${aws_glue_catalog_table.logs[0].name}" : null
+}

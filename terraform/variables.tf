@@ -343,3 +343,52 @@ variable "verifier_environment" {
     error_message = "verifier_environment takes AUDITDRAIN_* variables other than the URL, the role, the app, the store and the parameter, which the module sets."
   }
 }
+
+# --- signed digests (digests.tf) ----------------------------------------------
+
+variable "digester_jar_path" {
+  description = "Path of the digester's shaded jar (digester/target/auditdrain-digester.jar, built by scripts/build). null leaves out the digests: no signing key, digester or schedule. scripts/deploy always sets it."
+  type        = string
+  default     = null
+}
+
+variable "digest_interval_minutes" {
+  description = "Length of a digest's interval (AUDITDRAIN_DIGEST_INTERVAL_MINUTES); must divide a day."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.digest_interval_minutes >= 5 && var.digest_interval_minutes <= 1440 && floor(var.digest_interval_minutes) == var.digest_interval_minutes && 1440 % var.digest_interval_minutes == 0
+    error_message = "digest_interval_minutes must be whole minutes from 5 to 1440 that divide a day (5, 10, 15, 30, 60, 120, ...)."
+  }
+}
+
+variable "digest_grace_minutes" {
+  description = "How long after an interval's end its digest is written (AUDITDRAIN_DIGEST_GRACE_MINUTES), so that retried batches are in it."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.digest_grace_minutes >= 1 && var.digest_grace_minutes <= 1440
+    error_message = "digest_grace_minutes must be between 1 and 1440."
+  }
+}
+
+variable "digest_late_window_hours" {
+  description = "How far back each digest looks for objects that arrived after their own interval's digest (AUDITDRAIN_DIGEST_LATE_WINDOW_HOURS); 0 turns late recording off."
+  type        = number
+  default     = 24
+
+  validation {
+    condition     = var.digest_late_window_hours >= 0 && var.digest_late_window_hours <= 720
+    error_message = "digest_late_window_hours must be between 0 and 720."
+  }
+}
+
+# --- SQL over the archive (glue.tf) -------------------------------------------
+
+variable "glue_table" {
+  description = "Create a Glue database and table over logs/ with partition projection on app and day, for Athena."
+  type        = bool
+  default     = false
+}

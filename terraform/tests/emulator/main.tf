@@ -31,6 +31,17 @@ variable "jar_path" {
   type        = string
 }
 
+variable "digester_jar_path" {
+  description = "A placeholder zip standing in for the digester jar."
+  type        = string
+}
+
+# Off by default in the module; on here, so that the apply to moto creates and reads back the table.
+variable "glue_table" {
+  type    = bool
+  default = true
+}
+
 # Both default to what moto can take; scripts/check-deploy turns them on for a plan-only inventory.
 variable "tls_only_policy" {
   type    = bool
@@ -80,6 +91,7 @@ provider "aws" {
   endpoints {
     cloudwatch = var.endpoint
     events     = var.endpoint
+    glue       = var.endpoint
     iam        = var.endpoint
     kms        = var.endpoint
     lambda     = var.endpoint
@@ -94,10 +106,12 @@ provider "aws" {
 module "auditdrain" {
   source = "../.."
 
-  bucket_name = "auditdrain-emulator-logs"
-  jar_path    = var.jar_path
-  apps        = var.apps
-  object_lock = var.object_lock
+  bucket_name       = "auditdrain-emulator-logs"
+  jar_path          = var.jar_path
+  digester_jar_path = var.digester_jar_path
+  glue_table        = var.glue_table
+  apps              = var.apps
+  object_lock       = var.object_lock
 
   verifier_app      = var.verifier_app
   verifier_jar_path = var.verifier_jar_path
@@ -161,4 +175,16 @@ output "verifier_function_name" {
 
 output "verifier_alarm_names" {
   value = module.auditdrain.verifier_alarm_names
+}
+
+output "digest_key_arn" {
+  value = module.auditdrain.digest_key_arn
+}
+
+output "digester_function_name" {
+  value = module.auditdrain.digester_function_name
+}
+
+output "glue_table_name" {
+  value = module.auditdrain.glue_table_name
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Read access to drained objects, in an S3 bucket or a local directory that mirrors the key layout. */
 public interface ArchiveReader extends AutoCloseable {
@@ -22,6 +23,15 @@ public interface ArchiveReader extends AutoCloseable {
 
     /** The object's bytes as stored. */
     byte[] read(String key);
+
+    /** The object's current bytes, with the version they are (to compare with a digest's entry). */
+    VersionedObject readCurrent(String key);
+
+    /**
+     * The bytes of one version of an object, or empty when that version no longer exists (deleted for good, or a
+     * store without versions).
+     */
+    Optional<byte[]> readVersion(String key, String versionId);
 
     /**
      * The objects of {@code app} that hold a message stamped at {@code from} or later, for each UTC day from

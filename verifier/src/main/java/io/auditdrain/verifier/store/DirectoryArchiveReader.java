@@ -2,6 +2,7 @@ package io.auditdrain.verifier.store;
 
 import io.auditdrain.core.InvalidObjectKeyException;
 import io.auditdrain.core.ObjectKeyLayout;
+import io.auditdrain.digest.DigestLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,12 +10,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Drained objects in a local directory that mirrors the key layout ({@code <dir>/logs/<app>/<YYYY>/<MM>/<DD>/...}),
- * as the local receiver writes them. A directory cannot be listed from a key onwards, so one day's directory is read
- * and filtered; keys come only from {@link ObjectKeyLayout}, so no path leaves the directory.
+ * as the local receiver writes them, or a copy of a bucket ({@code aws s3 sync}, digests included). A directory cannot
+ * be listed from a key onwards, so one day's directory is read and filtered; keys come only from
+ * {@link ObjectKeyLayout} and {@link DigestLayout}, so no path leaves the directory.
  */
 public final class DirectoryArchiveReader implements ArchiveReader {
 
@@ -67,6 +70,22 @@ public final class DirectoryArchiveReader implements ArchiveReader {
     }
 
     @Override
+    public VersionedObject readCurrent(String key) {
+        Path file = resolve(key);
+        try {
+            return new VersionedObject(Files.readAllBytes(file), null, Files.getLastModifiedTime(file).toInstant());
+        } catch (IOException e) {
+            throw new ArchiveReadException("could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A directory keeps no versions: a version other than the file itself cannot be read. */
+    @Override
+    public Optional<byte[]> readVersion(String key, String versionId) {
+        return Optional.empty();
+    }
+
+    @Override
     public String describe() {
         return "file:" + root;
     }
@@ -77,7 +96,8 @@ public final class DirectoryArchiveReader implements ArchiveReader {
     }
 
     private Path resolve(String key) {
-        if (!key.startsWith(ObjectKeyLayout.ROOT) || key.contains("..") || key.contains("\\")) {
+        boolean underRoot = key.startsWith(ObjectKeyLayout.ROOT) || key.startsWith(DigestLayout.ROOT);
+        if (!underRoot || key.contains("..") || key.contains("\\")) {
             throw new IllegalArgumentException("not a key of the layout: " + key);
         }
         return root.resolve(key);
