@@ -50,8 +50,17 @@ public final class DirectoryArchiveReader implements ArchiveReader {
         return objects;
     }
 
-    /** Only objects the receiver wrote count: a stray file (a temp file of an older receiver, say) is not one. */
+    /**
+     * Hidden files (a temp file of an older receiver, say) are never objects; under {@code logs/} only the keys the
+     * receiver writes are. Other prefixes (the digests') hold files of their own layout.
+     */
     private static boolean isKey(String key) {
+        if (key.substring(key.lastIndexOf('/') + 1).startsWith(".")) {
+            return false;
+        }
+        if (!key.startsWith(ObjectKeyLayout.ROOT)) {
+            return true;
+        }
         try {
             ObjectKeyLayout.parse(key);
             return true;
