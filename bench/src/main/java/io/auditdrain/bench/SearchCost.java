@@ -87,12 +87,11 @@ public final class SearchCost {
         DirectoryObjectStore store = new DirectoryObjectStore(dir);
         BatchEncoder encoder = new BatchEncoder(6);
         long raw = 0;
-        long wall = Instant.parse("2026-11-22T10:30:00Z").toEpochMilli();
         for (int i = 0; i < objects; i++) {
             byte[] body = RealisticTraffic.body(100 * 1024, i);
             raw += body.length;
             EncodedBatch batch = encoder.encode(body, new BatchEncoder.BatchContext(APP, String.format("%032x", i),
-                    null, wall));
+                    null));
             for (DrainObject o : batch.objects()) {
                 store.put(o, Deadline.after(Duration.ofMinutes(1)));
             }
