@@ -2,18 +2,14 @@ package io.auditdrain.receiver.lambda;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.FaultProxy;
 import io.auditdrain.testing.MotoServer;
 import io.auditdrain.testing.lambda.ContainerCredentialsEndpoint;
+import io.auditdrain.testing.lambda.FunctionUrlResponse;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import io.auditdrain.testing.lambda.TerraformModule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,37 +169,9 @@ final class DeployedReceiver implements AutoCloseable {
         moto.close();
     }
 
-    /** The status code and body of a Function URL response, as the runtime posted it. */
-    record HttpAnswer(int status, String body) {
-        static HttpAnswer of(LambdaRuntimeApi.Outcome outcome) {
-            if (!outcome.succeeded()) {
-                throw new AssertionError("the function failed: " + outcome.error());
-            }
-            int status = 0;
-            String body = null;
-            try (JsonParser p = new JsonFactory().createParser(outcome.response())) {
-                p.nextToken();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    if (name.equals("statusCode")) {
-                        status = p.getIntValue();
-                    } else if (name.equals("body")) {
-                        body = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new HttpAnswer(status, body);
-        }
-    }
-
-    static HttpAnswer invoke(LambdaRuntimeApi api, byte[] event, Duration timeout) {
+    static FunctionUrlResponse invoke(LambdaRuntimeApi api, byte[] event, Duration timeout) {
         try {
-            return HttpAnswer.of(api.invoke(event, timeout));
+            return FunctionUrlResponse.of(api.invoke(event, timeout));
         } catch (TimeoutException e) {
             throw new AssertionError("the function did not answer within its timeout " + timeout, e);
         }

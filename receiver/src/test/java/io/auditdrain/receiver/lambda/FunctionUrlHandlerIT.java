@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.LineCodec;
 import io.auditdrain.receiver.Drains;
@@ -16,6 +14,7 @@ import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.FreePort;
 import io.auditdrain.testing.LogplexFixtures;
+import io.auditdrain.testing.lambda.FunctionUrlResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -287,23 +286,8 @@ class FunctionUrlHandlerIT {
     private static Response invokeOn(FunctionUrlHandler target, byte[] event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         target.handleRequest(new ByteArrayInputStream(event), out, null);
-        int status = 0;
-        String body = null;
-        try (JsonParser p = new JsonFactory().createParser(out.toByteArray())) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                if (name.equals("statusCode")) {
-                    status = p.getIntValue();
-                } else if (name.equals("body")) {
-                    body = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
-        return new Response(status, body);
+        FunctionUrlResponse response = FunctionUrlResponse.parse(out.toByteArray());
+        return new Response(response.status(), response.body());
     }
 
     /** A Function URL event (payload 2.0) as Lambda delivers it: lower-case header names, body maybe base64. */

@@ -13,6 +13,7 @@ import io.auditdrain.core.LineCodec;
 import io.auditdrain.receiver.Drains;
 import io.auditdrain.testing.LogplexFixtures;
 import io.auditdrain.testing.lambda.FunctionUrlRequest;
+import io.auditdrain.testing.lambda.FunctionUrlResponse;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import java.time.Duration;
@@ -105,7 +106,7 @@ class OnDemandEnvironmentIT {
              LambdaExecutionEnvironment forged = deployment.start(other,
                      new LambdaExecutionEnvironment.Credentials.Static(session.accessKeyId(), "not-the-secret-key",
                              session.sessionToken()), deployment.function())) {
-            var answer = DeployedReceiver.HttpAnswer.of(other.invoke(FunctionUrlRequest.drainPost(APP, SECRET,
+            var answer = FunctionUrlResponse.of(other.invoke(FunctionUrlRequest.drainPost(APP, SECRET,
                     LogplexFixtures.body("devcenter-log-drains-https-example-body.txt")).event(), timeout));
             assertEquals(503, answer.status(), "a signature with the wrong key must fail: " + forged.output());
             assertTrue(forged.output().contains("SignatureDoesNotMatch") || forged.output().contains("403"),

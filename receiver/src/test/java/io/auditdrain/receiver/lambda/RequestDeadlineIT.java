@@ -4,15 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.auditdrain.receiver.Deadline;
 import io.auditdrain.receiver.Drains;
 import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.FaultProxy;
 import io.auditdrain.testing.lambda.FunctionUrlRequest;
+import io.auditdrain.testing.lambda.FunctionUrlResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -106,15 +104,7 @@ class RequestDeadlineIT {
     private int invoke(FunctionUrlRequest request) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(request.event()), out, null);
-        try (JsonParser p = new JsonFactory().createParser(out.toByteArray())) {
-            while (p.nextToken() != null) {
-                if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("statusCode")) {
-                    p.nextToken();
-                    return p.getIntValue();
-                }
-            }
-        }
-        throw new AssertionError("no statusCode in " + out.toString(UTF_8));
+        return FunctionUrlResponse.parse(out.toByteArray()).status();
     }
 
     private static byte[] oneLine() {
