@@ -11,8 +11,11 @@ import java.time.Duration;
  * Posts batches to a drain URL the way Logplex's HTTP drain does: the Logplex headers, Basic credentials from the
  * URL, an answer awaited for a bounded time; 2xx is delivered, any 4xx but 429 drops the batch for good, everything
  * else (429, 5xx, timeouts, connection errors) is retried with the same Frame-Id until the tries run out.
+ *
+ * <p>Public for the fault suite (faults/), which runs many of these at once against both of the receiver's doors.
+ * One sender sends one batch at a time, as one Logplex drain does.
  */
-final class DrainSender {
+public final class DrainSender {
 
     static final String CONTENT_TYPE = "application/logplex-1";
 
@@ -24,8 +27,9 @@ final class DrainSender {
     /**
      * @param drainToken {@code d.<uuid>}; null sends no Drain-Token (and then no Frame-Id: a Private Space drain)
      */
-    record Settings(int attempts, Duration retryBackoff, Duration timeout, String userAgent, String drainToken) {
-        Settings {
+    public record Settings(int attempts, Duration retryBackoff, Duration timeout, String userAgent,
+                           String drainToken) {
+        public Settings {
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
             }
@@ -35,7 +39,7 @@ final class DrainSender {
         }
     }
 
-    DrainSender(DrainUrl url, Settings settings, DeliveryListener listener) {
+    public DrainSender(DrainUrl url, Settings settings, DeliveryListener listener) {
         this.url = url;
         this.settings = settings;
         this.listener = listener;
@@ -46,7 +50,7 @@ final class DrainSender {
     }
 
     /** Sends one batch, retrying as Logplex does; returns the last attempt's event. */
-    DeliveryEvent send(LogplexBatch batch) throws InterruptedException {
+    public DeliveryEvent send(LogplexBatch batch) throws InterruptedException {
         HttpRequest request = request(batch);
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();

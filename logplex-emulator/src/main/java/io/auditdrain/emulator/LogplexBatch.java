@@ -17,7 +17,8 @@ public record LogplexBatch(byte[] body, int messageCount, String frameId) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    static String newFrameId() {
+    /** A new Frame-Id: 32 upper-case hex characters. */
+    public static String newFrameId() {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         return HexFormat.of().withUpperCase().formatHex(id);

@@ -1,0 +1,80 @@
+package io.auditdrain.faults;
+
+import io.auditdrain.core.GzipDecoder;
+import io.auditdrain.core.LineCodec;
+import io.auditdrain.core.ObjectKeyLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+
+/**
+ * Everything stored under one app's prefix, read straight from the S3 server (not through the fault proxy): every
+ * version of every key, and the lines of each key's current version, grouped by the batch marker they carry.
+ *
+ * @param copies for each batch marker, each stored copy of its lines (one per key holding any of them)
+ * @param versions how many versions each key has (a second version is a retry that overwrote)
+ * @param unmarkedLines lines that carry no batch marker (the suite sends none: a receiver that made one up)
+ */
+record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versions, int objects,
+                     int unmarkedLines) {
+
+    /** The lines of one batch found in one object, in the object's order. */
+    record Copy(String key, List<String> lines) {
+    }
+
+    static ArchiveCensus take(S3Client s3, String bucket, String app) {
+        Map<String, Integer> versions = new HashMap<>();
+        String prefix = ObjectKeyLayout.appPrefix(app);
+        for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix(prefix))) {
+            for (ObjectVersion version : page.versions()) {
+                versions.merge(version.key(), 1, Integer::sum);
+            }
+            page.deleteMarkers().forEach(marker -> versions.merge(marker.key(), 1, Integer::sum));
+        }
+        Map<String, List<Copy>> copies = new HashMap<>();
+        int unmarked = 0;
+        for (String key : versions.keySet()) {
+            byte[] gzip = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+            Map<String, List<String>> byBatch = new HashMap<>();
+            for (String line : LineCodec.decodeAllUtf8(GzipDecoder.decode(gzip))) {
+                MarkedBatches.Mark mark = MarkedBatches.markOf(line);
+                if (mark == null) {
+                    unmarked++;
+                } else {
+                    byBatch.computeIfAbsent(mark.marker(), m -> new ArrayList<>()).add(line);
+                }
+            }
+            byBatch.forEach((marker, lines) -> copies.computeIfAbsent(marker, m -> new ArrayList<>())
+                    .add(new Copy(key, List.copyOf(lines))));
+        }
+        return new ArchiveCensus(copies, versions, versions.size(), unmarked);
+    }
+
+    /** What the archive holds of {@code batch}. */
+    Finding find(MarkedBatches.Batch batch) {
+        List<Copy> found = copies.getOrDefault(batch.marker(), List.of());
+        boolean whole = found.stream().anyMatch(c -> c.lines().equals(batch.messages()));
+        boolean overwritten = found.stream().anyMatch(c -> versions.getOrDefault(c.key(), 1) > 1);
+        boolean repeated = found.stream().anyMatch(c -> new HashSet<>(c.lines()).size() < c.lines().size());
+        return new Finding(found.size(), whole, overwritten || repeated);
+    }
+
+    /**
+     * @param copies objects holding any of the batch's lines
+     * @param whole one of them holds exactly the batch's lines, in order, byte for byte
+     * @param overwritten a key holding them has more than one version, or an object holds one of them twice
+     */
+    record Finding(int copies, boolean whole, boolean overwritten) {
+        boolean stored() {
+            return copies > 0;
+        }
+
+        boolean doubled() {
+            return copies > 1 || overwritten;
+        }
+    }
+}
