@@ -59,6 +59,8 @@ locals {
       AUDITDRAIN_GZIP_LEVEL              = tostring(var.gzip_level)
       AUDITDRAIN_METRICS_NAMESPACE       = var.metrics_namespace
     },
+    # The listed apps' credentials are read even when a flood has spent the lookup budget (README).
+    length(var.apps) == 0 ? {} : { AUDITDRAIN_APPS = join(",", sort(tolist(var.apps))) },
     var.java_tool_options == "" ? {} : { JAVA_TOOL_OPTIONS = var.java_tool_options },
   )
 }

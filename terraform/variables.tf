@@ -241,7 +241,7 @@ variable "tls_only_policy" {
 # --- alarms -----------------------------------------------------------------
 
 variable "apps" {
-  description = "Heroku app names that drain here; each gets an alarm when its drain is silent for 15 minutes. Credentials are made by scripts/add-app, not here."
+  description = "Heroku app names that drain here; each gets an alarm when its drain is silent for 15 minutes, and the receiver reads their credentials ahead of unknown names (AUDITDRAIN_APPS). Credentials are made by scripts/add-app, not here."
   type        = set(string)
   default     = []
 

@@ -2,6 +2,7 @@ package io.auditdrain.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.lambda.FunctionUrlHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
 /**
- * The peak heap of one 6 MB request through the Lambda handler (the Function URL event holds the body base64-encoded,
+ * The peak heap of one request of the largest body Lambda delivers through the Lambda handler (the Function URL event holds the body base64-encoded,
  * about 8 MB of JSON), to a directory store with file credentials, so that nothing but the receiver is measured.
  * Launched by {@link Memory} in a JVM with the heap a 256 MB function gives; prints the peak of the heap pools.
  */
@@ -20,7 +21,7 @@ public final class PeakHeapProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        byte[] body = RealisticTraffic.body(6 * 1024 * 1024 - 20_000, 6);
+        byte[] body = RealisticTraffic.body(DrainRequestHandler.MAX_BODY_BYTES - 20_000, 6);
         byte[] event = FunctionUrlEvents.drainPost("heap-app", "heap-secret", body);
         FunctionUrlHandler handler = new FunctionUrlHandler();
         System.gc();

@@ -88,7 +88,7 @@ public final class Receiver implements AutoCloseable {
             source = new PropertiesFileCredentialSource(((CredentialsLocation.PropertiesFile) config.credentials()).path());
         }
         CredentialCache cache = new CredentialCache(source, config.credentialsTtl(), config.credentialsGrace(),
-                LookupBudget.standard());
+                LookupBudget.standard(), config.knownApps());
         ThreadLocal<BatchEncoder> encoders = ThreadLocal.withInitial(() -> new BatchEncoder(config.gzipLevel()));
         RequestLog log = new RequestLog(logOut, config.metricsNamespace(), System::currentTimeMillis);
         DrainRequestHandler handler = new DrainRequestHandler(new DrainAuthenticator(cache), store, encoders::get, log,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -17,10 +18,12 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>the TTL refresh of an app whose credential was accepted before: at most one per real app per TTL, whatever
  *       arrives, so it is never held back;</li>
- *   <li>everything a caller can trigger at will (a name never seen, a name known to have no credential, an early
- *       re-read after a refused secret): these draw on one {@link LookupBudget} per execution environment. When it is
- *       spent the answer is {@link Verdict#BUSY} (429, which Logplex retries) rather than 401 (which Logplex drops),
- *       since the secret may well be a real one we could not check yet.</li>
+ *   <li>the first read of an app the operators listed ({@code knownApps}, the deployment's apps): bounded by that
+ *       list, so never held back either, even in a fresh environment in the middle of a flood;</li>
+ *   <li>everything else a caller can trigger at will (a name not listed and never seen, a name known to have no
+ *       credential, an early re-read after a refused secret): these draw on one {@link LookupBudget} per execution
+ *       environment. When it is spent the answer is {@link Verdict#BUSY} (429, which Logplex retries) rather than
+ *       401 (which Logplex drops), since the secret may well be a real one we could not check yet.</li>
  * </ul>
  * Apps that were accepted are never evicted by a flood of other names: unknown names live in their own bounded map.
  *
@@ -50,6 +53,7 @@ public final class CredentialCache {
     private final long recheckNanos;
     private final long graceNanos;
     private final LookupBudget budget;
+    private final Set<String> knownApps;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
     private final Map<String, Long> unknown = new LinkedHashMap<>(64, 0.75f, true) {
@@ -64,16 +68,22 @@ public final class CredentialCache {
     }
 
     public CredentialCache(CredentialSource source, Duration ttl, Duration grace, LookupBudget budget) {
-        this(source, ttl, grace, budget, Duration.ofSeconds(5), System::nanoTime);
+        this(source, ttl, grace, budget, Set.of(), Duration.ofSeconds(5), System::nanoTime);
     }
 
     public CredentialCache(CredentialSource source, Duration ttl, Duration grace, LookupBudget budget,
-                           Duration recheckInterval, LongSupplier nanoClock) {
+                           Set<String> knownApps) {
+        this(source, ttl, grace, budget, knownApps, Duration.ofSeconds(5), System::nanoTime);
+    }
+
+    public CredentialCache(CredentialSource source, Duration ttl, Duration grace, LookupBudget budget,
+                           Set<String> knownApps, Duration recheckInterval, LongSupplier nanoClock) {
         this.source = source;
         this.ttlNanos = ttl.toNanos();
         this.recheckNanos = Math.min(recheckInterval.toNanos(), ttl.toNanos());
         this.graceNanos = grace.toNanos();
         this.budget = budget;
+        this.knownApps = Set.copyOf(knownApps);
         this.clock = nanoClock;
     }
 
@@ -99,7 +109,8 @@ public final class CredentialCache {
         } else if (recentlyUnknown(app, now)) {
             return Verdict.REFUSED;
         }
-        if (!budget.tryAcquire()) {
+        boolean listedFirstRead = entry == null && knownApps.contains(app);
+        if (!listedFirstRead && !budget.tryAcquire()) {
             return Verdict.BUSY;
         }
         Optional<AppCredentials> loaded = read(app, deadline, reads);

@@ -1,5 +1,6 @@
 package io.auditdrain.receiver.config;
 
+import io.auditdrain.core.AppName;
 import io.auditdrain.core.StoreLocation;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything the receiver is told by its environment, read and validated once at start. Every problem is reported
@@ -19,6 +22,7 @@ public record ReceiverConfig(
         CredentialsLocation credentials,
         Duration credentialsTtl,
         Duration credentialsGrace,
+        Set<String> knownApps,
         int gzipLevel,
         String healthPath,
         String metricsNamespace,
@@ -31,6 +35,7 @@ public record ReceiverConfig(
     public static final String CREDENTIALS = "AUDITDRAIN_CREDENTIALS";
     public static final String CREDENTIALS_TTL_SECONDS = "AUDITDRAIN_CREDENTIALS_TTL_SECONDS";
     public static final String CREDENTIALS_GRACE_SECONDS = "AUDITDRAIN_CREDENTIALS_GRACE_SECONDS";
+    public static final String APPS = "AUDITDRAIN_APPS";
     public static final String GZIP_LEVEL = "AUDITDRAIN_GZIP_LEVEL";
     public static final String HEALTH_PATH = "AUDITDRAIN_HEALTH_PATH";
     public static final String METRICS_NAMESPACE = "AUDITDRAIN_METRICS_NAMESPACE";
@@ -53,6 +58,7 @@ public record ReceiverConfig(
             CREDENTIALS, "",
             CREDENTIALS_TTL_SECONDS, Long.toString(DEFAULT_CREDENTIALS_TTL.toSeconds()),
             CREDENTIALS_GRACE_SECONDS, Long.toString(DEFAULT_CREDENTIALS_GRACE.toSeconds()),
+            APPS, "",
             GZIP_LEVEL, Integer.toString(DEFAULT_GZIP_LEVEL),
             HEALTH_PATH, DEFAULT_HEALTH_PATH,
             METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE,
@@ -70,6 +76,17 @@ public record ReceiverConfig(
         int ttl = intSetting(problems, env, CREDENTIALS_TTL_SECONDS, (int) DEFAULT_CREDENTIALS_TTL.toSeconds(), 1, 3600);
         int grace = intSetting(problems, env, CREDENTIALS_GRACE_SECONDS, (int) DEFAULT_CREDENTIALS_GRACE.toSeconds(), 0,
                 86_400);
+        Set<String> knownApps = new TreeSet<>();
+        String apps = blankToNull(env.get(APPS));
+        if (apps != null) {
+            for (String app : apps.split(",", -1)) {
+                if (AppName.isValid(app.strip())) {
+                    knownApps.add(app.strip());
+                } else {
+                    problems.add(APPS + " must be Heroku app names separated by commas, has: " + app.strip());
+                }
+            }
+        }
         int level = intSetting(problems, env, GZIP_LEVEL, DEFAULT_GZIP_LEVEL, 1, 9);
         int port = intSetting(problems, env, PORT, DEFAULT_PORT, 0, 65535);
         String bind = env.getOrDefault(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
@@ -105,7 +122,8 @@ public record ReceiverConfig(
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-        return new ReceiverConfig(store, credentials, Duration.ofSeconds(ttl), Duration.ofSeconds(grace), level, health,
+        return new ReceiverConfig(store, credentials, Duration.ofSeconds(ttl), Duration.ofSeconds(grace),
+                Set.copyOf(knownApps), level, health,
                 namespace, port, bind, region, endpoint);
     }
 

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class CredentialCacheTest {
     private final AtomicLong now = new AtomicLong(1000 * SECOND);
     private final LookupBudget budget = new LookupBudget(10, Duration.ofSeconds(5), now::get);
     private final CredentialCache cache = new CredentialCache(store, Duration.ofSeconds(60), Duration.ofSeconds(900),
-            budget, Duration.ofSeconds(5), now::get);
+            budget, Set.of("listed-app"), Duration.ofSeconds(5), now::get);
     private int counted;
 
     private CredentialCache.Verdict check(String app, String secret) {
@@ -131,10 +132,21 @@ class CredentialCacheTest {
     }
 
     @Test
+    void a_listed_app_seen_for_the_first_time_in_a_flood_is_read_even_when_the_budget_is_spent() {
+        store.secrets.put("listed-app", List.of("s3cret"));
+        store.secrets.put("unlisted-app", List.of("s3cret"));
+        for (int i = 0; i < 100; i++) {
+            check("flood-" + i, "x");
+        }
+        assertEquals(ACCEPTED, check("listed-app", "s3cret"), "listed: never waits for the budget");
+        assertEquals(BUSY, check("unlisted-app", "s3cret"), "not listed: waits for the budget, and may retry");
+    }
+
+    @Test
     void a_known_app_is_never_forgotten_because_of_many_unknown_names() {
         LookupBudget generous = new LookupBudget(1_000_000, Duration.ofNanos(1), now::get);
         CredentialCache big = new CredentialCache(store, Duration.ofSeconds(60), Duration.ZERO, generous,
-                Duration.ofSeconds(5), now::get);
+                Set.of(), Duration.ofSeconds(5), now::get);
         store.secrets.put("real-app", List.of("s3cret"));
         Deadline deadline = Deadline.after(Duration.ofSeconds(4));
         assertEquals(ACCEPTED, big.check("real-app", "s3cret", deadline, CredentialCache.ReadCounter.NONE));
@@ -186,7 +198,7 @@ class CredentialCacheTest {
     @Test
     void without_grace_an_unreachable_store_refuses_rather_than_trusting_a_stale_entry() {
         CredentialCache strict = new CredentialCache(store, Duration.ofSeconds(60), Duration.ZERO, budget,
-                Duration.ofSeconds(5), now::get);
+                Set.of(), Duration.ofSeconds(5), now::get);
         store.secrets.put("my-app", List.of("s3cret"));
         Deadline deadline = Deadline.after(Duration.ofSeconds(4));
         assertEquals(ACCEPTED, strict.check("my-app", "s3cret", deadline, CredentialCache.ReadCounter.NONE));
