@@ -8,15 +8,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
 /**
  * Everything stored under one app's prefix, read straight from the S3 server (not through the fault proxy): every
- * version of every key, and the lines of each key's current version, grouped by the batch marker they carry.
+ * version of every key, and the lines of each key's current version, grouped by the batch marker they carry. A key
+ * whose current version is a delete marker holds nothing.
  *
  * @param copies for each batch marker, each stored copy of its lines (one per key holding any of them)
- * @param versions how many versions each key has (a second version is a retry that overwrote)
+ * @param versions how many object versions each key has (a second version is a retry that overwrote)
+ * @param objects keys that hold an object now
  * @param unmarkedLines lines that carry no batch marker (the suite sends none: a receiver that made one up)
  */
 record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versions, int objects,
@@ -28,16 +32,20 @@ record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versio
 
     static ArchiveCensus take(S3Client s3, String bucket, String app) {
         Map<String, Integer> versions = new HashMap<>();
+        Set<String> deleted = new HashSet<>();
         String prefix = ObjectKeyLayout.appPrefix(app);
         for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix(prefix))) {
             for (ObjectVersion version : page.versions()) {
                 versions.merge(version.key(), 1, Integer::sum);
             }
-            page.deleteMarkers().forEach(marker -> versions.merge(marker.key(), 1, Integer::sum));
+            page.deleteMarkers().stream().filter(DeleteMarkerEntry::isLatest).forEach(m -> deleted.add(m.key()));
         }
         Map<String, List<Copy>> copies = new HashMap<>();
         int unmarked = 0;
         for (String key : versions.keySet()) {
+            if (deleted.contains(key)) {
+                continue; // its lines are gone from a reader's view: whatever it held is lost
+            }
             byte[] gzip = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
             Map<String, List<String>> byBatch = new HashMap<>();
             for (String line : LineCodec.decodeAllUtf8(GzipDecoder.decode(gzip))) {
@@ -51,7 +59,7 @@ record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versio
             byBatch.forEach((marker, lines) -> copies.computeIfAbsent(marker, m -> new ArrayList<>())
                     .add(new Copy(key, List.copyOf(lines))));
         }
-        return new ArchiveCensus(copies, versions, versions.size(), unmarked);
+        return new ArchiveCensus(copies, versions, versions.size() - deleted.size(), unmarked);
     }
 
     /** What the archive holds of {@code batch}. */

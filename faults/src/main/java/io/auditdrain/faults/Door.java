@@ -1,6 +1,7 @@
 package io.auditdrain.faults;
 
 import java.net.URI;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,12 +28,17 @@ interface Door extends AutoCloseable {
     @Override
     void close();
 
-    /** The receiver's configuration in the suite, for either door: S3 and SSM through {@code aws}. */
-    static Map<String, String> receiverEnvironment(URI aws, String bucket, String parameterPrefix) {
+    /**
+     * The receiver's configuration in the suite, for either door: S3 and SSM through {@code aws}, and the suite's
+     * apps listed as a deployment lists its own (Terraform's {@code apps}).
+     */
+    static Map<String, String> receiverEnvironment(URI aws, String bucket, String parameterPrefix,
+                                                   Collection<String> apps) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AUDITDRAIN_STORE", "s3://" + bucket);
         env.put("AUDITDRAIN_CREDENTIALS", "ssm:" + parameterPrefix);
         env.put("AUDITDRAIN_CREDENTIALS_TTL_SECONDS", CREDENTIALS_TTL_SECONDS);
+        env.put("AUDITDRAIN_APPS", String.join(",", apps));
         env.put("AWS_ENDPOINT_URL", aws.toString());
         return env;
     }

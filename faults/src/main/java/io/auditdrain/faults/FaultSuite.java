@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -112,6 +113,7 @@ public final class FaultSuite implements Callable<Integer> {
     private Duration duration;
     private Path runDirectory;
     private final long startedNanos = System.nanoTime();
+    private final Map<String, String> secrets = new TreeMap<>();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new FaultSuite()).execute(args));
@@ -151,8 +153,11 @@ public final class FaultSuite implements Callable<Integer> {
                     .credentialsProvider(credentials).build();
             s3.createBucket(r -> r.bucket(BUCKET));
             s3.putBucketVersioning(r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
+            for (String app : apps()) {
+                secrets.put(app, register(app));
+            }
             Map<String, String> receiverEnvironment = Door.receiverEnvironment(proxy.endpoint(), BUCKET,
-                    PARAMETER_PREFIX);
+                    PARAMETER_PREFIX, secrets.keySet());
             if (only.contains("local")) {
                 try (LocalDoor door = LocalDoor.start(receiverEnvironment, runDirectory.resolve("local-door.log"))) {
                     doors.add(runDoor(door, senders, stderr));
@@ -235,13 +240,13 @@ public final class FaultSuite implements Callable<Integer> {
         // JIT, connection pools and the first credential reads warm up first, so the baseline is a warm door's.
         progress(stderr, door.name() + " door: warming up");
         String warmup = door.name() + "-warmup";
-        SenderFleet.run(door.endpoint(), warmup, register(warmup), doorSenders, WARM_UP,
+        SenderFleet.run(door.endpoint(), warmup, secrets.get(warmup), doorSenders, WARM_UP,
                 Duration.ofMillis(pauseMillis), new MarkedBatches(warmup));
         List<FaultReport.ScenarioResult> results = new ArrayList<>();
         for (Scenario scenario : Scenario.all()) {
             progress(stderr, door.name() + " door: " + scenario.description());
             String app = scenario.app(door.name());
-            String secret = register(app);
+            String secret = secrets.get(app);
             MarkedBatches batches = new MarkedBatches(app);
             long requestsBefore = serviceRequests(scenario);
             List<SenderFleet.Delivery> deliveries;
@@ -292,19 +297,9 @@ public final class FaultSuite implements Callable<Integer> {
         URI endpoint = door.endpoint();
         InetSocketAddress target = new InetSocketAddress(endpoint.getHost(), endpoint.getPort());
         List<FaultReport.SlowClientPhase> phases = new ArrayList<>();
-        record Phase(String name, String app, List<SlowClients.Kind> kinds) {
-        }
-        List<Phase> plan = List.of(
-                new Phase("no slow clients (baseline)", "slow-none", List.of()),
-                new Phase("slowloris on headers (" + slowConnections + ")", "slow-headers",
-                        List.of(SlowClients.Kind.HEADERS)),
-                new Phase("slowloris on bodies (" + slowConnections + ")", "slow-bodies",
-                        List.of(SlowClients.Kind.BODIES)),
-                new Phase(idleSockets + " idle sockets", "slow-idle", List.of(SlowClients.Kind.IDLE)),
-                new Phase("all three at once", "slow-all", List.of(SlowClients.Kind.values())));
-        for (Phase phase : plan) {
+        for (Phase phase : slowClientPlan()) {
             progress(stderr, "slow clients: " + phase.name());
-            String secret = register(phase.app());
+            String secret = secrets.get(phase.app());
             List<SlowClients> attackers = new ArrayList<>();
             for (SlowClients.Kind kind : phase.kinds()) {
                 attackers.add(SlowClients.start(target, kind, kind == SlowClients.Kind.IDLE ? idleSockets
@@ -330,6 +325,32 @@ public final class FaultSuite implements Callable<Integer> {
                     Tally.of(deliveries, ArchiveCensus.take(s3, BUCKET, phase.app()))));
         }
         return phases;
+    }
+
+    /** A phase of the slow-client run: the attackers it starts, the app its valid senders drain. */
+    private record Phase(String name, String app, List<SlowClients.Kind> kinds) {
+    }
+
+    private List<Phase> slowClientPlan() {
+        return List.of(
+                new Phase("no slow clients (baseline)", "slow-none", List.of()),
+                new Phase("slowloris on headers (" + slowConnections + ")", "slow-headers",
+                        List.of(SlowClients.Kind.HEADERS)),
+                new Phase("slowloris on bodies (" + slowConnections + ")", "slow-bodies",
+                        List.of(SlowClients.Kind.BODIES)),
+                new Phase(idleSockets + " idle sockets", "slow-idle", List.of(SlowClients.Kind.IDLE)),
+                new Phase("all three at once", "slow-all", List.of(SlowClients.Kind.values())));
+    }
+
+    /** Every app the run drains, one per door and scenario, and per slow-client phase. */
+    private List<String> apps() {
+        List<String> apps = new ArrayList<>();
+        for (String door : List.of("local", "lambda")) {
+            apps.add(door + "-warmup");
+            Scenario.all().forEach(scenario -> apps.add(scenario.app(door)));
+        }
+        slowClientPlan().forEach(phase -> apps.add(phase.app()));
+        return apps;
     }
 
     /** A new secret for {@code app} in SSM, written straight to the server. */
