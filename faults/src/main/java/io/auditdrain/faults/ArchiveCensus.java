@@ -9,6 +9,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
@@ -26,6 +33,8 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versions, int objects,
                      int unmarkedLines) {
 
+    private static final int READERS = 4;
+
     /** The lines of one batch found in one object, in the object's order. */
     record Copy(String key, List<String> lines) {
     }
@@ -40,26 +49,45 @@ record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versio
             }
             page.deleteMarkers().stream().filter(DeleteMarkerEntry::isLatest).forEach(m -> deleted.add(m.key()));
         }
-        Map<String, List<Copy>> copies = new HashMap<>();
-        int unmarked = 0;
-        for (String key : versions.keySet()) {
-            if (deleted.contains(key)) {
-                continue; // its lines are gone from a reader's view: whatever it held is lost
-            }
-            byte[] gzip = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
-            Map<String, List<String>> byBatch = new HashMap<>();
-            for (String line : LineCodec.decodeAllUtf8(GzipDecoder.decode(gzip))) {
-                MarkedBatches.Mark mark = MarkedBatches.markOf(line);
-                if (mark == null) {
-                    unmarked++;
-                } else {
-                    byBatch.computeIfAbsent(mark.marker(), m -> new ArrayList<>()).add(line);
+        Map<String, List<Copy>> copies = new ConcurrentHashMap<>();
+        AtomicInteger unmarked = new AtomicInteger();
+        // Objects are read a few at a time: the census runs after every scenario.
+        ExecutorService readers = Executors.newFixedThreadPool(READERS);
+        try {
+            List<Future<?>> reads = new ArrayList<>();
+            for (String key : versions.keySet()) {
+                if (!deleted.contains(key)) { // a deleted key's lines are gone from a reader's view: lost
+                    reads.add(readers.submit(() -> read(s3, bucket, key, copies, unmarked)));
                 }
             }
-            byBatch.forEach((marker, lines) -> copies.computeIfAbsent(marker, m -> new ArrayList<>())
-                    .add(new Copy(key, List.copyOf(lines))));
+            for (Future<?> read : reads) {
+                read.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            readers.shutdownNow();
         }
-        return new ArchiveCensus(copies, versions, versions.size() - deleted.size(), unmarked);
+        return new ArchiveCensus(Map.copyOf(copies), versions, versions.size() - deleted.size(), unmarked.get());
+    }
+
+    private static void read(S3Client s3, String bucket, String key, Map<String, List<Copy>> copies,
+                             AtomicInteger unmarked) {
+        byte[] gzip = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        Map<String, List<String>> byBatch = new HashMap<>();
+        for (String line : LineCodec.decodeAllUtf8(GzipDecoder.decode(gzip))) {
+            MarkedBatches.Mark mark = MarkedBatches.markOf(line);
+            if (mark == null) {
+                unmarked.incrementAndGet();
+            } else {
+                byBatch.computeIfAbsent(mark.marker(), m -> new ArrayList<>()).add(line);
+            }
+        }
+        byBatch.forEach((marker, lines) -> copies.computeIfAbsent(marker, m -> new CopyOnWriteArrayList<>())
+                .add(new Copy(key, List.copyOf(lines))));
     }
 
     /** What the archive holds of {@code batch}. */

@@ -18,7 +18,7 @@ final class FaultReport {
 
     /** One door's run. */
     record DoorResult(String door, String description, int senders, List<ScenarioResult> scenarios,
-                      Map<String, Long> counters) {
+                      int warmupAttempts, Map<String, Long> counters) {
     }
 
     /** What one kind of slow client achieved during a phase. */
@@ -65,7 +65,7 @@ final class FaultReport {
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
         long attempts = door.scenarios().stream().mapToLong(r -> r.tally().attempts()).sum();
-        line("attempts sent at this door: %d", attempts);
+        line("attempts sent at this door: %d, and %d while warming up", attempts, door.warmupAttempts());
         text.append('\n');
     }
 

@@ -18,7 +18,7 @@ class FaultReportTest {
     private static FaultReport.DoorResult door(Tally baseline, Tally faulted, long faults) {
         return new FaultReport.DoorResult("local", "the local server", 4, List.of(
                 new FaultReport.ScenarioResult(new Scenario("", Scenario.Kind.NONE), baseline, 0, 0),
-                new FaultReport.ScenarioResult(new Scenario("s3", Scenario.Kind.RESET), faulted, faults, 40)),
+                new FaultReport.ScenarioResult(new Scenario("s3", Scenario.Kind.RESET), faulted, faults, 40)), 5,
                 Map.of());
     }
 
