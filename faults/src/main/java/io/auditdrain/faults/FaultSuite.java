@@ -117,7 +117,14 @@ public final class FaultSuite implements Callable<Integer> {
     private final Map<String, String> secrets = new TreeMap<>();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FaultSuite()).execute(args));
+        System.exit(new CommandLine(new FaultSuite())
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    // Not a finding about the receiver: the suite itself could not run (a door did not start, ...).
+                    e.printStackTrace(commandLine.getErr());
+                    commandLine.getErr().println("faults: the suite could not run: " + e);
+                    return 2;
+                })
+                .execute(args));
     }
 
     @Override

@@ -1,15 +1,18 @@
 package io.auditdrain.faults;
 
+import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.lambda.ContainerCredentialsEndpoint;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import io.auditdrain.testing.lambda.TerraformModule;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +34,9 @@ import java.util.function.Supplier;
 final class LambdaDoor implements Door {
 
     private static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:auditdrain:live";
+    /** The runtime client loads its JNI library from here when set, instead of copying it to a fixed path. */
+    private static final String NATIVE_LIBRARY_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
     private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(120);
 
     private final ContainerCredentialsEndpoint credentials;
@@ -104,11 +110,13 @@ final class LambdaDoor implements Door {
         ContainerCredentialsEndpoint credentials = ContainerCredentialsEndpoint.start(() ->
                 new ContainerCredentialsEndpoint.Credentials(AwsEmulator.ACCESS_KEY, AwsEmulator.SECRET_KEY,
                         "fault-suite-session", Instant.now().plus(Duration.ofHours(6))));
+        List<String> jvmOptions = List.of("-D" + NATIVE_LIBRARY_PROPERTY + "="
+                + nativeLibrary(logDirectory.resolve("libaws-lambda-jni.so")));
         AtomicInteger numbers = new AtomicInteger();
         List<Environment> started = new CopyOnWriteArrayList<>();
         Supplier<FunctionUrlFront.Slot> starter = () -> {
-            Environment environment = restored(receiverJar, function, credentials, numbers.incrementAndGet(),
-                    logDirectory);
+            Environment environment = restored(receiverJar, function, credentials, jvmOptions,
+                    numbers.incrementAndGet(), logDirectory);
             started.add(environment);
             return environment;
         };
@@ -127,11 +135,32 @@ final class LambdaDoor implements Door {
         }
     }
 
+    /**
+     * The runtime client's JNI library for this machine, written once to {@code target}. Left to itself, every
+     * runtime client copies the library to {@code /tmp/.libaws-lambda-jni.so} and loads it from there; in Lambda each
+     * environment has its own /tmp, but here environments that start at once overwrite the file while another maps
+     * it, and the JVM dies of SIGBUS.
+     */
+    private static Path nativeLibrary(Path target) {
+        String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
+        String resource = "/jni/libaws-lambda-jni.linux-" + arch + ".so";
+        try (InputStream in = AWSLambda.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the runtime interface client has no " + resource);
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Environment restored(Path jar, LambdaExecutionEnvironment.FunctionConfiguration function,
-                                        ContainerCredentialsEndpoint credentials, int number, Path logDirectory) {
+                                        ContainerCredentialsEndpoint credentials, List<String> jvmOptions, int number,
+                                        Path logDirectory) {
         LambdaRuntimeApi api = LambdaRuntimeApi.start(FUNCTION_ARN);
         LambdaExecutionEnvironment process = LambdaExecutionEnvironment.start(jar, function,
-                new LambdaExecutionEnvironment.Credentials.Container(credentials), api, List.of());
+                new LambdaExecutionEnvironment.Credentials.Container(credentials), api, jvmOptions);
         Environment environment = new Environment(api, process,
                 logDirectory.resolve("lambda-environment-" + number + ".log"));
         try {
