@@ -111,7 +111,7 @@ final class LambdaDoor implements Door {
                 new ContainerCredentialsEndpoint.Credentials(AwsEmulator.ACCESS_KEY, AwsEmulator.SECRET_KEY,
                         "fault-suite-session", Instant.now().plus(Duration.ofHours(6))));
         List<String> jvmOptions = List.of("-D" + NATIVE_LIBRARY_PROPERTY + "="
-                + nativeLibrary(logDirectory.resolve("libaws-lambda-jni.so")));
+                + nativeLibrary(logDirectory.resolve("libaws-lambda-jni.so").toAbsolutePath()));
         AtomicInteger numbers = new AtomicInteger();
         List<Environment> started = new CopyOnWriteArrayList<>();
         Supplier<FunctionUrlFront.Slot> starter = () -> {
@@ -164,11 +164,15 @@ final class LambdaDoor implements Door {
         Environment environment = new Environment(api, process,
                 logDirectory.resolve("lambda-environment-" + number + ".log"));
         try {
-            if (!api.awaitCheckpoint(SNAPSHOT_WAIT)) {
-                String output = process.output();
-                environment.close();
-                throw new IllegalStateException("environment " + number + " took no snapshot within "
-                        + SNAPSHOT_WAIT.toSeconds() + " s:\n" + output);
+            long deadline = System.nanoTime() + SNAPSHOT_WAIT.toNanos();
+            while (!api.awaitCheckpoint(Duration.ofSeconds(1))) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    String output = process.output();
+                    environment.close();
+                    throw new IllegalStateException("environment " + number + (process.isAlive() ? " took no snapshot"
+                            + " within " + SNAPSHOT_WAIT.toSeconds() + " s" : " exited before its snapshot") + ":\n"
+                            + output);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
