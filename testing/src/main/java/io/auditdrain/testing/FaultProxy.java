@@ -71,6 +71,11 @@ public final class FaultProxy implements AutoCloseable {
         ANSWER_500,
         /** Answered 503 (S3's SlowDown, SSM's ServiceUnavailable) without reaching the API. */
         ANSWER_503,
+        /**
+         * Answered 409 ConditionalRequestConflict without reaching the API: what S3 answers a conditional write that
+         * races another write of the same key ("retry the upload", says its documentation). moto never does.
+         */
+        ANSWER_409,
         /** The service is away: the connection is reset as soon as its request's headers are read. */
         AWAY
     }
@@ -310,8 +315,8 @@ public final class FaultProxy implements AutoCloseable {
             abort(client);
             return false;
         }
-        if (fault == Fault.ANSWER_503) {
-            answer(out, 503, service);
+        if (fault == Fault.ANSWER_503 || fault == Fault.ANSWER_409) {
+            answer(out, fault == Fault.ANSWER_503 ? 503 : 409, service);
             return true;
         }
         Socket api = new Socket();
@@ -382,14 +387,21 @@ public final class FaultProxy implements AutoCloseable {
     /** An error answer in the service's own protocol: S3's XML, JSON for the others (SSM's JSON 1.1). */
     private static void answer(OutputStream out, int status, String service) throws IOException {
         boolean s3 = service.equals("s3");
-        String code = status == 503 ? (s3 ? "SlowDown" : "ServiceUnavailable") : (s3 ? "InternalError"
-                : "InternalServerError");
+        String code = switch (status) {
+            case 409 -> "ConditionalRequestConflict";
+            case 503 -> s3 ? "SlowDown" : "ServiceUnavailable";
+            default -> s3 ? "InternalError" : "InternalServerError";
+        };
         String body = s3
                 ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>injected by"
                         + " the fault proxy</Message><RequestId>FAULTPROXY</RequestId></Error>"
                 : "{\"__type\":\"" + code + "\",\"message\":\"injected by the fault proxy\"}";
         byte[] bytes = body.getBytes(UTF_8);
-        String reason = status == 503 ? "Service Unavailable" : "Internal Server Error";
+        String reason = switch (status) {
+            case 409 -> "Conflict";
+            case 503 -> "Service Unavailable";
+            default -> "Internal Server Error";
+        };
         String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
                 + "Content-Type: " + (s3 ? "application/xml" : "application/x-amz-json-1.1") + "\r\n"
                 + "Content-Length: " + bytes.length + "\r\n"

@@ -129,6 +129,15 @@ class FaultProxyIT {
     }
 
     @Test
+    void a_409_is_s3_s_conditional_request_conflict_and_never_reaches_the_api() {
+        proxy.inject("s3", FaultProxy.Fault.ANSWER_409, 1.0);
+        S3Exception e = assertThrows(S3Exception.class, () -> put("conflicted"));
+        assertEquals(409, e.statusCode());
+        assertEquals("ConditionalRequestConflict", e.awsErrorDetails().errorCode());
+        assertFalse(landed("conflicted"));
+    }
+
+    @Test
     void ssm_faults_answer_in_ssm_s_protocol_and_spare_s3() {
         proxy.inject("ssm", FaultProxy.Fault.ANSWER_503, 1.0);
         SsmException e = assertThrows(SsmException.class, () -> ssm.getParameters(r -> r.names("/it/x")));
