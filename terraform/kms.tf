@@ -44,7 +44,7 @@ locals {
 
   drain_secrets_key_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         # Administration only: no Encrypt, Decrypt, ReEncrypt or GenerateDataKey for the account.
         Sid       = "AccountAdministersTheKey"
@@ -80,6 +80,6 @@ locals {
         Action    = ["kms:DescribeKey"]
         Resource  = "*"
       },
-    ]
+    ], local.verifier_key_statements) # verifier_schedule.tf: the scheduled verification's database URL
   }
 }

@@ -69,3 +69,38 @@ output "silence_alarm_names" {
   description = "Silence alarm per app (app => alarm name)."
   value       = { for app, alarm in aws_cloudwatch_metric_alarm.silent : app => alarm.alarm_name }
 }
+
+output "verifier_function_name" {
+  description = "The scheduled verification's function (null when verifier_app is not set)."
+  value       = one(aws_lambda_function.verifier[*].function_name)
+}
+
+output "verifier_database_url_parameter" {
+  description = "Where scripts/set-verifier-url writes the restricted role's database URL (AUDITDRAIN_VERIFIER_URL_PARAMETER); null when the scheduled verification is off."
+  value       = local.verifier_enabled ? var.verifier_database_url_parameter : null
+}
+
+output "verifier_alarm_names" {
+  description = "The scheduled verification's alarms: smoke, checks and stopped (empty when it is off)."
+  value       = { for what, alarm in aws_cloudwatch_metric_alarm.verifier : what => alarm.alarm_name }
+}
+
+output "digest_key_arn" {
+  description = "ARN of the KMS key that signs the digests (verify-archive --key-id); null without digests."
+  value       = one(aws_kms_key.digests[*].arn)
+}
+
+output "digest_key_alias" {
+  description = "Alias of the digest signing key; null without digests."
+  value       = one(aws_kms_alias.digests[*].name)
+}
+
+output "digester_function_name" {
+  description = "Name of the digester function; null without digests."
+  value       = one(aws_lambda_function.digester[*].function_name)
+}
+
+output "glue_table_name" {
+  description = "The Athena table over logs/, <database>.<table>; null unless glue_table."
+  value       = var.glue_table ? "${aws_glue_catalog_database.archive[0].name}.${aws_glue_catalog_table.logs[0].name}" : null
+}

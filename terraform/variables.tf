@@ -256,3 +256,139 @@ variable "alarm_emails" {
   type        = set(string)
   default     = []
 }
+
+# --- scheduled verification (verifier_schedule.tf) -------------------------
+
+variable "verifier_app" {
+  description = "Heroku app whose drain the scheduled verification proves (smoke and doctor every verifier_interval_minutes, with alarms); null leaves it off. Its database URL must first be written with scripts/set-verifier-url."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.verifier_app == null || can(regex("^[a-z][a-z0-9-]{1,28}[a-z0-9]$", var.verifier_app))
+    error_message = "verifier_app must be a Heroku app name: [a-z][a-z0-9-]{1,28}[a-z0-9]."
+  }
+}
+
+variable "verifier_jar_path" {
+  description = "Path of the verifier's shaded jar, which is also the scheduled function; null means verifier/target/auditdrain-verifier.jar beside this module (scripts/build --verifier)."
+  type        = string
+  default     = null
+}
+
+variable "verifier_interval_minutes" {
+  description = "Minutes between scheduled runs; also the alarms' period (the stopped alarm waits two)."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.verifier_interval_minutes >= 5 && var.verifier_interval_minutes <= 720 && floor(var.verifier_interval_minutes) == var.verifier_interval_minutes
+    error_message = "verifier_interval_minutes must be a whole number from 5 to 720."
+  }
+}
+
+variable "verifier_database_url_parameter" {
+  description = "SSM SecureString holding the restricted role's database URL, which scripts/set-verifier-url writes (never Terraform); the function may read this parameter only."
+  type        = string
+  default     = "/auditdrain/verifier/database-url"
+
+  validation {
+    condition     = can(regex("^(/[A-Za-z0-9_.-]+)+$", var.verifier_database_url_parameter))
+    error_message = "verifier_database_url_parameter must be an absolute SSM path, e.g. /auditdrain/verifier/database-url."
+  }
+}
+
+variable "verifier_writers_window" {
+  description = "How far back each run's writers check reads the archive. An hour, read every 15 minutes, sees every write four times at a quarter of the reading a 24 h window costs; run doctor by hand for a longer look."
+  type        = string
+  default     = "1h"
+
+  validation {
+    condition     = can(regex("^[0-9]{1,9}(ms|s|m|h)?$", var.verifier_writers_window))
+    error_message = "verifier_writers_window must be a duration such as 1h, 90m or 3600s."
+  }
+}
+
+variable "verifier_timeout_seconds" {
+  description = "The scheduled function's timeout: smoke waits up to 120 s for its tracer (AUDITDRAIN_SMOKE_TIMEOUT), then doctor runs."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.verifier_timeout_seconds >= 180 && var.verifier_timeout_seconds <= 900
+    error_message = "verifier_timeout_seconds must be between 180 and 900."
+  }
+}
+
+variable "verifier_memory_mb" {
+  description = "The scheduled function's memory in MB (CPU grows with it; the writers check decompresses the window's objects)."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.verifier_memory_mb >= 512 && var.verifier_memory_mb <= 10240
+    error_message = "verifier_memory_mb must be between 512 and 10240."
+  }
+}
+
+variable "verifier_environment" {
+  description = "More verifier variables for the scheduled run, for a schema other than the reference one: AUDITDRAIN_AUDIT_TABLES, AUDITDRAIN_HISTORY_TRIGGERS, AUDITDRAIN_MIGRATION_TABLES, AUDITDRAIN_ALLOWED_WRITERS, AUDITDRAIN_TABLE, AUDITDRAIN_SMOKE_STATEMENT, AUDITDRAIN_SMOKE_TIMEOUT. Never a database URL."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for k in keys(var.verifier_environment) : can(regex("^AUDITDRAIN_[A-Z_]+$", k)) && !contains(["AUDITDRAIN_APP_DATABASE_URL", "AUDITDRAIN_SET_ROLE", "AUDITDRAIN_APP", "AUDITDRAIN_STORE", "AUDITDRAIN_DATABASE_URL_PARAMETER"], k)
+    ])
+    error_message = "verifier_environment takes AUDITDRAIN_* variables other than the URL, the role, the app, the store and the parameter, which the module sets."
+  }
+}
+
+# --- signed digests (digests.tf) ----------------------------------------------
+
+variable "digester_jar_path" {
+  description = "Path of the digester's shaded jar (digester/target/auditdrain-digester.jar, built by scripts/build). null leaves out the digests: no signing key, digester or schedule. scripts/deploy always sets it."
+  type        = string
+  default     = null
+}
+
+variable "digest_interval_minutes" {
+  description = "Length of a digest's interval (AUDITDRAIN_DIGEST_INTERVAL_MINUTES); must divide a day."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.digest_interval_minutes >= 5 && var.digest_interval_minutes <= 1440 && floor(var.digest_interval_minutes) == var.digest_interval_minutes && 1440 % var.digest_interval_minutes == 0
+    error_message = "digest_interval_minutes must be whole minutes from 5 to 1440 that divide a day (5, 10, 15, 30, 60, 120, ...)."
+  }
+}
+
+variable "digest_grace_minutes" {
+  description = "How long after an interval's end its digest is written (AUDITDRAIN_DIGEST_GRACE_MINUTES), so that retried batches are in it."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.digest_grace_minutes >= 1 && var.digest_grace_minutes <= 1440
+    error_message = "digest_grace_minutes must be between 1 and 1440."
+  }
+}
+
+variable "digest_late_window_hours" {
+  description = "How far back each digest looks for objects that arrived after their own interval's digest (AUDITDRAIN_DIGEST_LATE_WINDOW_HOURS); 0 turns late recording off."
+  type        = number
+  default     = 24
+
+  validation {
+    condition     = var.digest_late_window_hours >= 0 && var.digest_late_window_hours <= 720
+    error_message = "digest_late_window_hours must be between 0 and 720."
+  }
+}
+
+# --- SQL over the archive (glue.tf) -------------------------------------------
+
+variable "glue_table" {
+  description = "Create a Glue database and table over logs/ with partition projection on app and day, for Athena."
+  type        = bool
+  default     = false
+}

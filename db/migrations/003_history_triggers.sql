@@ -3,14 +3,22 @@
 --
 -- The trigger function runs with the privileges of whoever changed the row (no SECURITY DEFINER), so raptor_app
 -- needs INSERT on the history tables (Block C) and USAGE on their sequences (Block D) - and nothing more.
--- Only an owner or a superuser can disable or drop these triggers: that is why raptor_app must be neither
--- (`verifier doctor` checks role-owns-no-audit-table, role-not-superuser and history-triggers).
+-- Only an owner or a superuser can disable or drop these triggers, or replace the function: that is why raptor_app
+-- must be neither, nor own users/sessions/passkeys or this function (`verifier doctor` checks role-not-superuser,
+-- role-owns-no-audit-table, role-owns-no-capture-object and history-triggers).
+--
+-- It runs in the session of whoever changed the row, and so would look the history table up on that session's
+-- search_path, where pg_temp comes first: raptor_app could create a temporary table named users_history and the
+-- history rows of its own changes would go there and vanish. Hence the schema-qualified name and the function's own
+-- search_path with pg_temp last (doctor: capture-functions-search-path).
 
 CREATE OR REPLACE FUNCTION fn_capture_history() RETURNS trigger
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, public, pg_temp AS
 $$
 BEGIN
-    EXECUTE format('INSERT INTO %I (operation, row_data) VALUES ($1, $2)', TG_TABLE_NAME || '_history')
+    EXECUTE format('INSERT INTO %I.%I (operation, row_data) VALUES ($1, $2)', TG_TABLE_SCHEMA,
+                   TG_TABLE_NAME || '_history')
         USING TG_OP, to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
     RETURN NULL;
 END

@@ -95,8 +95,9 @@ put_secure_parameter() {
     shift
   fi
   local name="$1" value="$2" description="$3"
-  # Only characters that need no JSON escaping reach here: app names, base64url, the URL's host.
-  [[ "$value" =~ ^[A-Za-z0-9:/@._-]+$ ]] || die "refusing to store a value with unexpected characters in $name"
+  # Only characters that need no JSON escaping reach here: app names, base64url, the URL's host, and a
+  # database URL's query (?sslmode=require&...) and percent-escapes.
+  [[ "$value" =~ ^[A-Za-z0-9:/@._~%+?=\&-]+$ ]] || die "refusing to store a value with unexpected characters in $name"
   private_dir
   local request="$_auditdrain_private_dir/put-parameter.json" key_field err status=0
   key_field="$(printf ',"KeyId":"%s"' "$(secrets_kms_key)")"

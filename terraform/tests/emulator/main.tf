@@ -31,6 +31,17 @@ variable "jar_path" {
   type        = string
 }
 
+variable "digester_jar_path" {
+  description = "A placeholder zip standing in for the digester jar."
+  type        = string
+}
+
+# Off by default in the module; on here, so that the apply to moto creates and reads back the table.
+variable "glue_table" {
+  type    = bool
+  default = true
+}
+
 # Both default to what moto can take; scripts/check-deploy turns them on for a plan-only inventory.
 variable "tls_only_policy" {
   type    = bool
@@ -45,6 +56,17 @@ variable "snapstart" {
 variable "apps" {
   type    = set(string)
   default = []
+}
+
+# The scheduled verification, on in scripts/check-deploy's runs; moto stores the placeholder jar and never runs it.
+variable "verifier_app" {
+  type    = string
+  default = null
+}
+
+variable "verifier_jar_path" {
+  type    = string
+  default = null
 }
 
 # scripts/check-deploy turns Object Lock on after the first apply, to prove it happens in place.
@@ -68,6 +90,8 @@ provider "aws" {
 
   endpoints {
     cloudwatch = var.endpoint
+    events     = var.endpoint
+    glue       = var.endpoint
     iam        = var.endpoint
     kms        = var.endpoint
     lambda     = var.endpoint
@@ -82,10 +106,15 @@ provider "aws" {
 module "auditdrain" {
   source = "../.."
 
-  bucket_name = "auditdrain-emulator-logs"
-  jar_path    = var.jar_path
-  apps        = var.apps
-  object_lock = var.object_lock
+  bucket_name       = "auditdrain-emulator-logs"
+  jar_path          = var.jar_path
+  digester_jar_path = var.digester_jar_path
+  glue_table        = var.glue_table
+  apps              = var.apps
+  object_lock       = var.object_lock
+
+  verifier_app      = var.verifier_app
+  verifier_jar_path = var.verifier_jar_path
 
   # moto enforces a bucket policy's Deny statements without their conditions: a TLS-only deny would
   # refuse every request, plain HTTP to loopback included. Plan-mode tests cover the policy instead.
@@ -138,4 +167,24 @@ output "role_arn" {
 
 output "silence_alarm_names" {
   value = module.auditdrain.silence_alarm_names
+}
+
+output "verifier_function_name" {
+  value = module.auditdrain.verifier_function_name
+}
+
+output "verifier_alarm_names" {
+  value = module.auditdrain.verifier_alarm_names
+}
+
+output "digest_key_arn" {
+  value = module.auditdrain.digest_key_arn
+}
+
+output "digester_function_name" {
+  value = module.auditdrain.digester_function_name
+}
+
+output "glue_table_name" {
+  value = module.auditdrain.glue_table_name
 }

@@ -25,7 +25,7 @@ public final class CompressedSize {
             try (BatchEncoder encoder = new BatchEncoder(level)) {
                 for (int seed = 0; seed < batches; seed++) {
                     EncodedBatch batch = encoder.encode(RealisticTraffic.body(100 * 1024, seed),
-                            new BatchEncoder.BatchContext("bench-app", null, null, 1_763_800_000_000L));
+                            new BatchEncoder.BatchContext("bench-app", null, null));
                     out += batch.bytesOut();
                 }
             }

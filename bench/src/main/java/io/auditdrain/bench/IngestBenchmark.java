@@ -68,7 +68,7 @@ public class IngestBenchmark {
         gzip = new GzipEncoder(level);
         gzipOut = new ByteSink(body.length);
         context = new BatchEncoder.BatchContext("bench-app", "09C557EAFCFB6CF2740EE62F62971098",
-                "d.fc6b856b-3332-4546-93de-7d0ee272c3bd", 1_763_800_000_000L);
+                "d.fc6b856b-3332-4546-93de-7d0ee272c3bd");
     }
 
     @TearDown(Level.Trial)

@@ -35,7 +35,8 @@ public final class RealisticTraffic {
         Random random = new Random(seed);
         ByteArrayOutputStream out = new ByteArrayOutputStream(targetBytes + 4096);
         long micros = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli() * 1000;
-        int pgMessage = 1;
+        // Each body continues the process's message numbers, as consecutive batches of one database do.
+        int pgMessage = (int) (seed % 10_000) * 10_000 + 1;
         while (out.size() < targetBytes) {
             micros += random.nextInt(20_000);
             Instant t = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
@@ -51,17 +52,17 @@ public final class RealisticTraffic {
                 String text = String.format(DYNO[random.nextInt(DYNO.length)], PATHS[random.nextInt(PATHS.length)]);
                 frame(out, "<190>1 " + MICROS.format(t) + " host app web." + (1 + random.nextInt(4)) + " - " + text);
             } else {
-                pgMessage = postgres(out, SECONDS.format(t), random, pgMessage);
+                pgMessage = postgres(out, SECONDS.format(t), random, pgMessage, seed);
             }
         }
         return out.toByteArray();
     }
 
-    private static int postgres(ByteArrayOutputStream out, String ts, Random random, int n) {
+    private static int postgres(ByteArrayOutputStream out, String ts, Random random, int n, long seed) {
         String prefix = "<134>1 " + ts + " host app postgres.1105947 - ";
         String head = "[DATABASE] [" + n + "-1]  sql_error_code = 00000 time_ms = \"2026-11-22 10:00:00.793 UTC\" "
                 + "pid=\"1991397\" proc_start_time=\"2026-11-22 09:33:12 UTC\" session_id=\"647e3878.1e62e5\" "
-                + "vtid=\"2/" + random.nextInt(9999) + "\" tid=\"0\" log_line=\"" + random.nextInt(9999)
+                + "vtid=\"2/" + random.nextInt(9999) + "\" tid=\"0\" log_line=\"" + (seed * 1_000_000 + n)
                 + "\" database=\"d8a7b1c2\" connection_source=\"10.1.2.3(5432)\" user=\"raptor_app\" "
                 + "application_name=\"raptor\" LOG:  statement: ";
         int shape = random.nextInt(3);

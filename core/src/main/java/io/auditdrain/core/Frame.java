@@ -11,11 +11,11 @@ public record Frame(int offset, int length, Kind kind) {
         /** The octet count delimited the message exactly (with or without a trailing LF). */
         COUNTED,
         /**
-         * The octet count disagreed with where the next frame starts (counted in characters instead of bytes,
-         * for example); the message was re-delimited at the next frame start or the end of the body.
+         * The octet count disagreed with the body (counted in characters instead of bytes, or a few bytes off, for
+         * example); the message was re-delimited at the next visible frame start, or the end of the body.
          */
         COUNT_MISMATCH,
-        /** The octet count ran past the end of the body; the message is the rest of the body. */
+        /** The octet count ran past the end of the body and no frame start follows: the message is the rest. */
         TRUNCATED,
         /** Bytes that carried no usable octet count; kept as they are, never dropped. */
         UNFRAMED

@@ -142,6 +142,15 @@ class LogplexFrameReaderTest {
     }
 
     @Test
+    void an_empty_counted_message_is_an_empty_frame_so_its_count_is_accounted_for() {
+        byte[] body = ("1 \n" + frame(DYNO, true)).getBytes(UTF_8);
+        List<Frame> frames = LogplexFrameReader.read(body);
+        assertEquals(List.of("", DYNO), texts(body, frames));
+        assertNoMalformed(body);
+        assertAccountedFor(body, frames);
+    }
+
+    @Test
     void empty_and_whitespace_bodies_have_no_frames() {
         assertEquals(List.of(), LogplexFrameReader.read(new byte[0]));
         assertEquals(List.of(), LogplexFrameReader.read("\n \r\n".getBytes(UTF_8)));
@@ -210,25 +219,9 @@ class LogplexFrameReaderTest {
         }
     }
 
-    /** Every byte outside all frames is a separator or part of the count prefix that precedes a frame. */
     private static void assertAccountedFor(byte[] body, List<Frame> frames) {
-        int pos = 0;
-        for (Frame f : frames) {
-            assertTrue(f.offset() >= pos && f.end() <= body.length, () -> "frame out of order: " + f);
-            for (int i = pos; i < f.offset(); i++) {
-                byte c = body[i];
-                boolean separator = c == '\n' || c == '\r' || c == ' ' || c == '\t';
-                boolean countDigit = c >= '0' && c <= '9';
-                int at = i;
-                assertTrue(separator || countDigit,
-                        () -> "byte " + at + " (" + (body[at] & 0xff) + ") dropped in " + Arrays.toString(body));
-            }
-            pos = f.end();
-        }
-        for (int i = pos; i < body.length; i++) {
-            byte c = body[i];
-            assertTrue(c == '\n' || c == '\r' || c == ' ' || c == '\t', "trailing content dropped");
-        }
+        String problem = FrameAccounting.problem(body, frames);
+        assertTrue(problem == null, () -> problem + " in " + Arrays.toString(body));
     }
 
     private static String randomMessage(Random random) {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class StackScriptIT {
     @Test
     void stack_up_shows_pass_with_latency_and_down_leaves_nothing_running() throws Exception {
         long started = System.nanoTime();
-        Result up = run("up", "--no-build");
+        ScriptRun up = run("up", "--no-build");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertEquals(0, up.exitCode(), () -> up.output() + componentLogs());
         assertTrue(up.output().contains("PASS  tracer found"), up.output());
@@ -51,16 +51,52 @@ class StackScriptIT {
 
         List<Long> pids = pids();
         assertEquals(2, pids.size(), "receiver and emulator pid files");
-        Result status = run("status");
+        ScriptRun status = run("status");
         assertTrue(status.output().contains("receiver   running"), status.output());
 
-        Result down = run("down");
+        ScriptRun down = run("down");
         assertEquals(0, down.exitCode(), down.output());
         assertTrue(down.output().contains("stopped: Logplex emulator, receiver, PostgreSQL"), down.output());
         for (long pid : pids) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " stopped");
         }
         assertTrue(run("status").output().contains("postgres   stopped"));
+        assertNotRunning(run("smoke"));
+    }
+
+    @Test
+    void smoke_without_a_stack_says_to_start_one() throws Exception {
+        assertNotRunning(run("smoke"));
+        assertNotRunning(run("doctor"));
+    }
+
+    /**
+     * A component that never answers (the receiver's JVM suspended, waiting for a debugger, as a slow one would be):
+     * {@code up} names what it waits for and the component's log every few seconds, gives up after
+     * AUDITDRAIN_STACK_WAIT_SECONDS with the logs' tails, stops what it started and keeps the logs.
+     */
+    @Test
+    void a_wait_that_never_ends_names_its_component_and_log_then_fails_with_the_log_tails() throws Exception {
+        ScriptRun up = run(Map.of("AUDITDRAIN_STACK_WAIT_SECONDS", "7",
+                "JAVA_TOOL_OPTIONS", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0"),
+                "up", "--no-build");
+        String out = up.output();
+        assertTrue(up.exitCode() != 0, out);
+        String receiverLog = stackDir().resolve("logs/receiver.log").toString();
+        assertTrue(out.matches("(?s).*waiting for the receiver to answer GET /health on 127\\.0\\.0\\.1:\\d+: \\d+ s so far "
+                + "\\(log \\Q" + receiverLog + "\\E\\).*"), "a progress line naming the receiver and its log: " + out);
+        assertTrue(out.contains("waited 7 s for the receiver"), out);
+        assertTrue(out.contains("---- " + receiverLog + " (last 20 lines)"), out);
+        assertTrue(out.contains("Listening for transport dt_socket"), "the tail of the receiver's own log: " + out);
+        assertTrue(Files.isRegularFile(Path.of(receiverLog)), "the logs stay");
+        assertTrue(run("status").output().contains("postgres   stopped"), "nothing stays running");
+        assertNotRunning(run("smoke"));
+    }
+
+    private static void assertNotRunning(ScriptRun smoke) {
+        assertEquals(2, smoke.exitCode(), smoke.output());
+        assertTrue(smoke.output().contains("the stack is not running: scripts/stack up"), smoke.output());
+        assertFalse(smoke.output().contains("Connection"), "no connection error: " + smoke.output());
     }
 
     /** The components' own logs, for a failure message: the stack's directory is gone once the test ends. */
@@ -89,33 +125,15 @@ class StackScriptIT {
         return pids;
     }
 
-    private record Result(int exitCode, String output) {
+    private ScriptRun run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
     }
 
-    private Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", repositoryRoot().resolve("scripts/stack").toString()));
+    private ScriptRun run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("AUDITDRAIN_STACK_DIR", stackDir().toString());
+        List<String> command = new ArrayList<>(List.of("bash", "scripts/stack"));
         command.addAll(List.of(args));
-        // Output to a file, not a pipe: a pipe held open by a stray child would block the read past the limit.
-        Path output = Files.createTempFile(dir, "stack-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().put("AUDITDRAIN_STACK_DIR", stackDir().toString());
-        Process p = pb.start();
-        if (!p.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroyForcibly();
-            throw new AssertionError("scripts/stack " + String.join(" ", args) + " did not finish within " + LIMIT);
-        }
-        return new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("scripts/stack"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("no scripts/stack above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
+        return ScriptRun.run(dir, env, LIMIT, command);
     }
 }

@@ -17,6 +17,7 @@ import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.receiver.ingest.BatchEncoder;
 import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.ingest.EncodedBatch;
+import io.auditdrain.receiver.ingest.Readiness;
 import io.auditdrain.receiver.store.DirectoryObjectStore;
 import io.auditdrain.receiver.store.ObjectStore;
 import io.auditdrain.receiver.store.S3ObjectStore;
@@ -91,8 +92,9 @@ public final class Receiver implements AutoCloseable {
                 LookupBudget.standard(), config.knownApps());
         ThreadLocal<BatchEncoder> encoders = ThreadLocal.withInitial(() -> new BatchEncoder(config.gzipLevel()));
         RequestLog log = new RequestLog(logOut, config.metricsNamespace(), System::currentTimeMillis);
+        Readiness readiness = new Readiness(store::probe, source::probe, System::nanoTime);
         DrainRequestHandler handler = new DrainRequestHandler(new DrainAuthenticator(cache), store, encoders::get, log,
-                config.healthPath(), System::currentTimeMillis);
+                config.healthPath(), readiness);
         return new Receiver(handler, cache, store, source, aws, config.gzipLevel(), resources);
     }
 
@@ -125,7 +127,7 @@ public final class Receiver implements AutoCloseable {
             try (BatchEncoder encoder = new BatchEncoder(gzipLevel)) {
                 String message = "<190>1 2026-01-01T00:00:00+00:00 host app web.1 - priming\n";
                 byte[] body = (message.length() + " " + message).getBytes(UTF_8);
-                batch = encoder.encode(body, new BatchEncoder.BatchContext("priming", null, null, 0));
+                batch = encoder.encode(body, new BatchEncoder.BatchContext("priming", null, null));
             }
             var object = batch.objects().get(0);
             priming.answering(PrimingResponses.s3PutObjectCreated(), () -> store.put(object, deadline));

@@ -8,18 +8,27 @@ import io.auditdrain.verifier.doctor.AuditTableGrantsCheck;
 import io.auditdrain.verifier.doctor.BucketEncryptionCheck;
 import io.auditdrain.verifier.doctor.BucketLifecycleCheck;
 import io.auditdrain.verifier.doctor.BucketVersioningCheck;
+import io.auditdrain.verifier.doctor.CaptureFunctionsSearchPathCheck;
 import io.auditdrain.verifier.doctor.Check;
 import io.auditdrain.verifier.doctor.CheckResult;
 import io.auditdrain.verifier.doctor.DoctorContext;
 import io.auditdrain.verifier.doctor.DrainActivityCheck;
+import io.auditdrain.verifier.doctor.GrantDriftCheck;
 import io.auditdrain.verifier.doctor.HistoryTriggersCheck;
 import io.auditdrain.verifier.doctor.MigrationTableGrantsCheck;
+import io.auditdrain.verifier.doctor.ParameterPrivilegesCheck;
 import io.auditdrain.verifier.doctor.PublicAccessBlockCheck;
 import io.auditdrain.verifier.doctor.RoleCanLogInCheck;
+import io.auditdrain.verifier.doctor.RoleCannotBypassRlsCheck;
+import io.auditdrain.verifier.doctor.RoleCannotCreateRolesCheck;
 import io.auditdrain.verifier.doctor.RoleNotSuperuserCheck;
 import io.auditdrain.verifier.doctor.RoleOwnsNoAuditTableCheck;
+import io.auditdrain.verifier.doctor.RoleOwnsNoCaptureObjectCheck;
+import io.auditdrain.verifier.doctor.SecurityDefinerFunctionsCheck;
+import io.auditdrain.verifier.doctor.SourceTableGrantsCheck;
 import io.auditdrain.verifier.doctor.StatementLoggingCheck;
 import io.auditdrain.verifier.doctor.Verdict;
+import io.auditdrain.verifier.doctor.WritersCheck;
 import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.S3ArchiveReader;
 import java.io.PrintWriter;
@@ -64,6 +73,7 @@ public final class DoctorCommand implements Callable<Integer> {
             + "passkeys_history,subscriptions_history,positions_history,trades_history";
     static final String DEFAULT_TRIGGERS = "trg_users_history,trg_sessions_history,trg_passkeys_history";
     static final String DEFAULT_MIGRATION_TABLES = "alembic_version,schema_migrations";
+    static final String DEFAULT_ALLOWED_WRITERS = "audit_archiver";
 
     @ParentCommand
     VerifierCli cli;
@@ -106,14 +116,32 @@ public final class DoctorCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration silence;
 
+    @Option(names = "--allowed-writers", paramLabel = "ROLE", split = ",", defaultValue = DEFAULT_ALLOWED_WRITERS,
+            description = "Roles besides the restricted one that may write the audit tables, for the writers check"
+                    + " (default: ${DEFAULT-VALUE}, which the reference deployment lets UPDATE for data-subject"
+                    + " requests; an empty value allows none). Env: AUDITDRAIN_ALLOWED_WRITERS.")
+    @FromEnvironment("AUDITDRAIN_ALLOWED_WRITERS")
+    List<String> allowedWriters;
+
+    @Option(names = "--writers-window", paramLabel = "DURATION", defaultValue = "24h",
+            converter = DurationConverter.class,
+            description = "How far back the writers check reads the archive (default: ${DEFAULT-VALUE})."
+                    + " Env: AUDITDRAIN_WRITERS_WINDOW.")
+    @FromEnvironment("AUDITDRAIN_WRITERS_WINDOW")
+    Duration writersWindow;
+
     @Option(names = "--json", description = "Print one JSON document instead of text (for CI).")
     boolean json;
 
+    /** Every check, in the order doctor runs and prints them. */
     static List<Check> checks() {
-        return List.of(new RoleCanLogInCheck(), new RoleNotSuperuserCheck(), new RoleOwnsNoAuditTableCheck(),
-                new AuditTableGrantsCheck(), new MigrationTableGrantsCheck(), new HistoryTriggersCheck(),
-                new StatementLoggingCheck(), new BucketVersioningCheck(), new PublicAccessBlockCheck(),
-                new BucketEncryptionCheck(), new BucketLifecycleCheck(), new DrainActivityCheck());
+        return List.of(new RoleCanLogInCheck(), new RoleNotSuperuserCheck(), new RoleCannotCreateRolesCheck(),
+                new RoleCannotBypassRlsCheck(), new RoleOwnsNoAuditTableCheck(), new RoleOwnsNoCaptureObjectCheck(),
+                new AuditTableGrantsCheck(), new SourceTableGrantsCheck(), new MigrationTableGrantsCheck(),
+                new GrantDriftCheck(), new SecurityDefinerFunctionsCheck(), new ParameterPrivilegesCheck(),
+                new CaptureFunctionsSearchPathCheck(), new HistoryTriggersCheck(), new StatementLoggingCheck(),
+                new BucketVersioningCheck(), new PublicAccessBlockCheck(), new BucketEncryptionCheck(),
+                new BucketLifecycleCheck(), new DrainActivityCheck(), new WritersCheck());
     }
 
     @Override
@@ -125,6 +153,11 @@ public final class DoctorCommand implements Callable<Integer> {
         if (silence.isZero() || silence.isNegative()) {
             throw new ConfigurationException("--silence must be positive");
         }
+        if (writersWindow.isZero() || writersWindow.isNegative()) {
+            throw new ConfigurationException("--writers-window must be positive");
+        }
+        List<String> writers = allowedWriters.stream().filter(w -> !w.isBlank())
+                .map(w -> SqlIdentifier.role(w).name()).toList();
         List<SqlIdentifier> tables = identifiers(auditTables, "--audit-tables");
         List<SqlIdentifier> triggers = identifiers(historyTriggers, "--history-triggers");
         for (SqlIdentifier t : triggers) {
@@ -146,7 +179,8 @@ public final class DoctorCommand implements Callable<Integer> {
             Optional<DoctorContext.Bucket> bucket = store instanceof S3ArchiveReader s3
                     ? Optional.of(new DoctorContext.Bucket(s3.client(), s3.bucket())) : Optional.empty();
             DoctorContext context = new DoctorContext(session, role, roleExists(session, role), tables, triggers,
-                    migrations, bucket, Optional.ofNullable(store), app, retentionDays, silence, cli.clock());
+                    migrations, bucket, Optional.ofNullable(store), app, retentionDays, silence, writers,
+                    writersWindow, cli.clock());
             List<CheckResult> results = new ArrayList<>();
             for (Check check : checks()) {
                 results.add(run(check, context, url));

@@ -44,6 +44,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     /** {@code 2m}, {@code 30s}, {@code 1.5s}, {@code 250ms}: how the CLI shows a duration. */
     public static String format(Duration d) {
         long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms >= 3_600_000) {
+            return ms / 3_600_000 + "h";
+        }
         if (ms % 60_000 == 0 && ms >= 60_000) {
             return ms / 60_000 + "m";
         }

@@ -273,7 +273,7 @@ public final class SmokeCommand implements Callable<Integer> {
     }
 
     /** One line: LF and TAB made visible, so a joined multi-line statement stays on one output line. */
-    static String printable(String text) {
+    public static String printable(String text) {
         return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
     }
 

@@ -15,14 +15,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code auditdrain-verifier}: proves that a write by the application's restricted role reaches the drained archive
- * ({@code smoke}) and that the setup around it holds ({@code doctor}).
+ * ({@code smoke}), that the setup around it holds ({@code doctor}), that the archive is what its signed digests say
+ * ({@code verify-archive}), and exports what it holds ({@code search}).
  */
 @Command(name = "auditdrain-verifier", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
         usageHelpWidth = 100, usageHelpAutoWidth = true,
-        subcommands = {SmokeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SmokeCommand.class, DoctorCommand.class, VerifyArchiveCommand.class, SearchCommand.class,
+            CommandLine.HelpCommand.class},
         description = {
             "Proves end to end that a write by the application's restricted Postgres role is captured in the"
-                    + " write-only log archive, and checks the setup around it.",
+                    + " write-only log archive, and checks the setup around it; checks the archive against its signed"
+                    + " digests and exports the statements it holds.",
             "",
             "Database URLs are read from environment variables only (AUDITDRAIN_APP_DATABASE_URL for the restricted"
                     + " role, DATABASE_URL for the owner with --set-role); S3 access uses AWS_REGION, the AWS"
@@ -53,7 +56,7 @@ public final class VerifierCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: smoke or doctor");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: smoke, doctor, verify-archive or search");
     }
 
     public static void main(String[] args) {

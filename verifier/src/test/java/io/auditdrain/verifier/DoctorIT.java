@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.auditdrain.verifier.testsupport.DoctorFixture;
 import io.auditdrain.verifier.testsupport.DrainedObjects;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
 import io.auditdrain.verifier.testsupport.ReferenceDatabase;
@@ -12,13 +13,9 @@ import io.auditdrain.verifier.testsupport.VerifierRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,62 +27,38 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
  */
 class DoctorIT {
 
-    private static final String APP = "raxx-api-prod";
+    private static final String APP = DoctorFixture.APP;
 
+    private DoctorFixture fixture;
     private ReferenceDatabase db;
-    private TestBucket bucket;
 
     @BeforeEach
     void setUp() {
-        db = ReferenceDatabase.get();
-        db.reset();
-        bucket = new TestBucket().configuredAsReference();
-        writeObjectStamped(Instant.now().minus(Duration.ofMinutes(1)));
-    }
-
-    private void writeObjectStamped(Instant time) {
-        bucket.objects().write(APP, time, List.of(HerokuPostgresLines.routerLine(time)));
+        fixture = new DoctorFixture();
+        db = fixture.db();
     }
 
     private VerifierRun doctor(String... extra) {
-        Map<String, String> env = new HashMap<>(bucket.environment());
-        env.put("AUDITDRAIN_APP_DATABASE_URL", db.appUrl());
-        env.put("DATABASE_URL", db.ownerUrl());
-        List<String> args = new ArrayList<>(List.of("doctor", "--app", APP, "--store", bucket.store(), "--json"));
-        args.addAll(List.of(extra));
-        return VerifierRun.run(env, args.toArray(String[]::new));
+        return fixture.doctor(extra);
     }
 
     private static Map<String, JsonNode> checks(VerifierRun run) {
-        Map<String, JsonNode> checks = new LinkedHashMap<>();
-        run.json().get("checks").forEach(c -> checks.put(c.get("name").asText(), c));
-        return checks;
+        return DoctorFixture.checks(run);
     }
 
     private static Set<String> withVerdict(VerifierRun run, String verdict) {
-        Set<String> names = new TreeSet<>();
-        checks(run).forEach((name, c) -> {
-            if (c.get("verdict").asText().equals(verdict)) {
-                names.add(name);
-            }
-        });
-        return names;
+        return DoctorFixture.withVerdict(run, verdict);
     }
 
-    /** Runs doctor, expects exit 1 with exactly {@code check} failed, and returns that check's JSON. */
     private JsonNode failsExactly(String check, String... extra) {
-        VerifierRun run = doctor(extra).assertExit(1);
-        assertEquals(Set.of(check), withVerdict(run, "FAIL"), run.output());
-        JsonNode failed = checks(run).get(check);
-        assertTrue(!failed.get("remedy").asText().isBlank(), "a failure comes with its remedy: " + run.output());
-        return failed;
+        return fixture.failsExactly(check, extra);
     }
 
     @Test
     void doctor_passes_on_the_reference_setup() {
         VerifierRun run = doctor().assertExit(0);
         assertEquals("PASS", run.json().get("result").asText());
-        assertEquals(12, checks(run).size(), run.output());
+        assertEquals(21, checks(run).size(), run.output());
         assertEquals(checks(run).keySet(), withVerdict(run, "PASS"), run.output());
     }
 
@@ -100,9 +73,8 @@ class DoctorIT {
     @Test
     void doctor_prints_the_remedy_beside_a_failure_in_text_output() {
         db.sql("GRANT UPDATE ON customer_audit_events TO raptor_app");
-        Map<String, String> env = new HashMap<>(bucket.environment());
-        env.put("AUDITDRAIN_APP_DATABASE_URL", db.appUrl());
-        VerifierRun run = VerifierRun.run(env, "doctor", "--app", APP, "--store", bucket.store()).assertExit(1);
+        VerifierRun run = VerifierRun.run(fixture.environment(), "doctor", "--app", APP, "--store",
+                fixture.bucket().store()).assertExit(1);
         String[] lines = run.out().split("\n");
         int failure = -1;
         for (int i = 0; i < lines.length; i++) {
@@ -113,7 +85,7 @@ class DoctorIT {
         assertTrue(failure >= 0, run.output());
         assertTrue(lines[failure + 1].contains("fix: REVOKE UPDATE ON TABLE customer_audit_events FROM raptor_app;"),
                 run.output());
-        assertTrue(lines[lines.length - 1].startsWith("FAIL  12 checks"), run.output());
+        assertTrue(lines[lines.length - 1].startsWith("FAIL  21 checks"), run.output());
     }
 
     @Test
@@ -185,6 +157,7 @@ class DoctorIT {
 
     @Test
     void doctor_fails_only_the_versioning_check_when_versioning_is_suspended() {
+        TestBucket bucket = fixture.bucket();
         bucket.s3().putBucketVersioning(r -> r.bucket(bucket.name())
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
         JsonNode check = failsExactly("bucket-versioning");
@@ -193,6 +166,7 @@ class DoctorIT {
 
     @Test
     void doctor_fails_only_the_public_access_check_when_one_block_is_off() {
+        TestBucket bucket = fixture.bucket();
         bucket.s3().putPublicAccessBlock(r -> r.bucket(bucket.name()).publicAccessBlockConfiguration(c -> c
                 .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(false).restrictPublicBuckets(true)));
         JsonNode check = failsExactly("bucket-public-access-block");
@@ -201,16 +175,15 @@ class DoctorIT {
 
     @Test
     void doctor_fails_only_the_lifecycle_check_when_objects_expire_after_30_days() {
-        bucket.lifecycle(30);
+        fixture.bucket().lifecycle(30);
         JsonNode check = failsExactly("bucket-lifecycle");
         assertTrue(check.get("detail").asText().contains("expires objects after 30 days"), check.toString());
     }
 
     @Test
     void doctor_fails_only_the_drain_check_when_no_object_arrived_for_15_minutes() {
-        TestBucket quiet = new TestBucket().configuredAsReference();
-        bucket = quiet;
-        writeObjectStamped(Instant.now().minus(Duration.ofMinutes(16)));
+        fixture.useBucket(new TestBucket().configuredAsReference());
+        fixture.writeObjectStamped(Instant.now().minus(Duration.ofMinutes(16)));
         JsonNode check = failsExactly("drain-activity");
         assertTrue(check.get("remedy").asText().startsWith("heroku drains --app " + APP), check.toString());
     }
@@ -219,8 +192,12 @@ class DoctorIT {
     void doctor_fails_the_login_check_and_skips_what_depends_on_it_when_the_role_is_missing() {
         VerifierRun run = doctor("--set-role", "no_such_role").assertExit(1);
         assertEquals(Set.of("role-can-log-in"), withVerdict(run, "FAIL"), run.output());
-        assertEquals(Set.of("audit-table-grants", "migration-table-grants", "role-not-superuser",
-                "role-owns-no-audit-table", "statement-logging"), withVerdict(run, "SKIP"), run.output());
+        assertEquals(Set.of("audit-table-grants", "capture-functions-search-path", "grant-drift",
+                "migration-table-grants", "parameter-privileges", "role-cannot-bypass-rls", "role-cannot-create-roles",
+                "role-not-superuser", "role-owns-no-audit-table", "role-owns-no-capture-object",
+                "security-definer-functions", "source-table-grants", "statement-logging", "writers"),
+                withVerdict(run, "SKIP"),
+                run.output());
     }
 
     @Test

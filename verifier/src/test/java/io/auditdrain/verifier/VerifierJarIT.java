@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /** The artifact itself: the shaded jar under its fixed name runs the CLI with its own classpath only. */
@@ -39,6 +40,17 @@ class VerifierJarIT {
         assertTrue(help.out().contains("smoke") && help.out().contains("doctor"), help.out());
         Result version = java("--version");
         assertTrue(version.out().startsWith("auditdrain-verifier 0."), version.out());
+    }
+
+    @Test
+    void the_shaded_jar_is_also_the_scheduled_verifications_lambda_function() throws Exception {
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            for (String entry : List.of("io/auditdrain/verifier/lambda/ScheduledVerificationHandler.class",
+                    "com/amazonaws/services/lambda/runtime/RequestStreamHandler.class",
+                    "software/amazon/awssdk/services/ssm/SsmClient.class")) {
+                assertTrue(jar.getEntry(entry) != null, "the jar holds " + entry);
+            }
+        }
     }
 
     @Test

@@ -13,4 +13,16 @@ public interface CredentialSource {
      * @throws CredentialStoreException when the source cannot be read, so that nothing is accepted (fail closed)
      */
     Optional<AppCredentials> load(String app, Deadline deadline);
+
+    /**
+     * Checks that the source can be read now (for the health path), by reading credentials no app has.
+     *
+     * @throws CredentialStoreException when it cannot
+     */
+    default void probe(Deadline deadline) {
+        load(PROBE_APP, deadline);
+    }
+
+    /** No app's name ({@code _} is not allowed in one): reading it reads nothing. */
+    String PROBE_APP = "_health";
 }

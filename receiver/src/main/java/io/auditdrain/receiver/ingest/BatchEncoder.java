@@ -19,19 +19,36 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
- * Turns one drain body into the objects to store: frames grouped by the UTC day of their timestamps (arrival time for
- * a frame whose timestamp does not parse), each group encoded one message per line and gzipped.
+ * Turns one drain body into the objects to store, each encoded one message per line and gzipped.
  *
- * <p>The key of a group is derived from its content, so that a retry of the same batch (same bytes) produces the same
- * key, with or without a Frame-Id: its time is the newest parsed timestamp of the group (what lets a reader list only
- * keys after a moment; the oldest would break that for lines that waited in Logplex's buffer), and its UUID is a
- * name-based one over the app, the day, the Frame-Id, the drain token and two checksums of the content.
+ * <p><b>Retries map to the same keys.</b> Logplex retries a batch (same Frame-Id) when it got no 2xx in time, and
+ * the first attempt may have been stored all the same; a retry may also carry one more frame in front, an
+ * {@code L10} overflow notice for lines dropped meanwhile. So "the same batch" is: the same app, Frame-Id and drain
+ * token (each when sent), and the same frames after any leading Logplex {@code L10} notices. Every part of a key
+ * derives from those alone, never from the arrival time:
+ * <ul>
+ *   <li>Leading {@code L10} notices go to objects of their own, keyed by their own content: a notice first seen on a
+ *       retry is stored, and the batch beside it is answered from the object the first attempt stored.</li>
+ *   <li>Frames are grouped by the UTC day of their timestamps. A frame whose timestamp does not parse joins the
+ *       group of the newest timestamp of its part (notices or batch); a part with no timestamp at all is keyed at
+ *       epoch 0 ({@code logs/<app>/1970/01/01/0000000000000-<uuid>.gz}), where a retry finds it again.</li>
+ *   <li>A group's key time is its newest timestamp: every message stamped at or after {@code T} is in an object
+ *       keyed at or after {@code T}, so a reader lists only keys after {@code T} minus a margin (the oldest
+ *       timestamp would break that for lines that waited in Logplex's buffer). Undated messages carry no stamp, so
+ *       epoch 0 breaks no such promise.</li>
+ *   <li>The UUID is name-based over the app, the day, the Frame-Id, the drain token and two checksums of the
+ *       group's encoded content.</li>
+ * </ul>
  *
  * <p>Holds reusable buffers and a native deflater: one instance per thread, closed when done.
  */
 public final class BatchEncoder implements AutoCloseable {
 
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** A frame whose timestamp does not parse (or falls outside the key's 13 digits). */
+    private static final long UNDATED = -1;
+    /** Where a part with no dated frame is keyed. */
+    private static final long UNDATED_KEY_MILLIS = 0;
     /** APP-NAME, PROCID, MSGID and the start of MSG of Logplex's own overflow notice. */
     private static final byte[] OVERFLOW_NOTICE = "heroku logplex - Error L10".getBytes(UTF_8);
 
@@ -49,14 +66,15 @@ public final class BatchEncoder implements AutoCloseable {
         this.gzip = new GzipEncoder(gzipLevel);
     }
 
-    /** Facts about the request that go into keys and metadata. */
-    public record BatchContext(String app, String frameId, String drainToken, long arrivalMillis) {
-    }
-
     /**
+     * Facts about the request that go into keys and metadata.
+     *
      * @param frameId the raw Logplex-Frame-Id header or null; only a plausible one reaches metadata
      * @param drainToken the raw Logplex-Drain-Token header or null; likewise
      */
+    public record BatchContext(String app, String frameId, String drainToken) {
+    }
+
     public EncodedBatch encode(byte[] body, BatchContext context) {
         List<Frame> frames = LogplexFrameReader.read(body);
         int n = frames.size();
@@ -64,47 +82,25 @@ public final class BatchEncoder implements AutoCloseable {
             return new EncodedBatch(List.of(), 0, 0, 0, 0);
         }
         long[] stamps = new long[n];
-        boolean[] parsed = new boolean[n];
-        long firstDay = Long.MIN_VALUE;
-        boolean singleDay = true;
+        int notices = 0;
         for (int i = 0; i < n; i++) {
             Frame f = frames.get(i);
             long t = SyslogTimestamp.ofMessage(body, f.offset(), f.length());
-            parsed[i] = t >= 0 && t <= ObjectKeyLayout.MAX_EPOCH_MILLIS;
-            stamps[i] = parsed[i] ? t : context.arrivalMillis();
-            long day = Math.floorDiv(stamps[i], MILLIS_PER_DAY);
-            if (i == 0) {
-                firstDay = day;
-            } else if (day != firstDay) {
-                singleDay = false;
+            stamps[i] = t >= 0 && t <= ObjectKeyLayout.MAX_EPOCH_MILLIS ? t : UNDATED;
+            if (notices == i && isOverflowNotice(body, f.offset(), f.length())) {
+                notices++;
             }
         }
-        List<DrainObject> objects = new ArrayList<>(singleDay ? 1 : 2);
-        int malformed = 0;
-        int overflow = 0;
-        if (singleDay) {
-            GroupStats stats = encodeGroup(body, frames, stamps, parsed, firstDay, context, objects, true);
-            malformed = stats.malformed;
-            overflow = stats.overflow;
-        } else {
-            List<Long> days = new ArrayList<>();
-            for (long stamp : stamps) {
-                long day = Math.floorDiv(stamp, MILLIS_PER_DAY);
-                if (!days.contains(day)) {
-                    days.add(day);
-                }
-            }
-            for (long day : days) {
-                GroupStats stats = encodeGroup(body, frames, stamps, parsed, day, context, objects, false);
-                malformed += stats.malformed;
-                overflow += stats.overflow;
-            }
-        }
+        Part part = new Part(body, frames, stamps, context);
+        List<DrainObject> objects = new ArrayList<>(2);
+        GroupStats totals = new GroupStats();
+        part.encode(0, notices, objects, totals);
+        part.encode(notices, n, objects, totals);
         long bytesOut = 0;
         for (DrainObject o : objects) {
             bytesOut += o.gzip().length;
         }
-        return new EncodedBatch(objects, n, malformed, overflow, bytesOut);
+        return new EncodedBatch(objects, n, totals.malformed, totals.overflow, bytesOut);
     }
 
     private static final class GroupStats {
@@ -112,36 +108,75 @@ public final class BatchEncoder implements AutoCloseable {
         int overflow;
     }
 
-    private GroupStats encodeGroup(byte[] body, List<Frame> frames, long[] stamps, boolean[] parsed, long day,
-                                   BatchContext context, List<DrainObject> out, boolean all) {
-        GroupStats stats = new GroupStats();
-        content.reset();
-        long newestParsed = Long.MIN_VALUE;
-        int count = 0;
-        for (int i = 0; i < frames.size(); i++) {
-            if (!all && Math.floorDiv(stamps[i], MILLIS_PER_DAY) != day) {
-                continue;
+    /** The frames of one request, encoded a part at a time (the leading notices, then the batch). */
+    private final class Part {
+        private final byte[] body;
+        private final List<Frame> frames;
+        private final long[] stamps;
+        private final BatchContext context;
+        private long undatedDay;
+
+        Part(byte[] body, List<Frame> frames, long[] stamps, BatchContext context) {
+            this.body = body;
+            this.frames = frames;
+            this.stamps = stamps;
+            this.context = context;
+        }
+
+        /** Encodes frames {@code [from, to)}: one object per UTC day, in the order the days first appear. */
+        void encode(int from, int to, List<DrainObject> out, GroupStats totals) {
+            if (from == to) {
+                return;
             }
-            Frame f = frames.get(i);
-            LineCodec.encode(body, f.offset(), f.length(), content);
-            count++;
-            if (parsed[i] && stamps[i] > newestParsed) {
-                newestParsed = stamps[i];
+            long newest = UNDATED;
+            for (int i = from; i < to; i++) {
+                newest = Math.max(newest, stamps[i]);
             }
-            if (f.malformed()) {
-                stats.malformed++;
+            undatedDay = Math.floorDiv(newest == UNDATED ? UNDATED_KEY_MILLIS : newest, MILLIS_PER_DAY);
+            List<Long> days = new ArrayList<>(2);
+            for (int i = from; i < to; i++) {
+                Long day = day(i);
+                if (!days.contains(day)) {
+                    days.add(day);
+                }
             }
-            if (isOverflowNotice(body, f.offset(), f.length())) {
-                stats.overflow++;
+            for (long day : days) {
+                encodeGroup(from, to, day, days.size() == 1, out, totals);
             }
         }
-        long keyMillis = newestParsed != Long.MIN_VALUE ? newestParsed : context.arrivalMillis();
-        compressed.reset();
-        long crc32 = gzip.encode(content.array(), 0, content.size(), compressed);
-        UUID id = contentId(context, day, content, crc32);
-        out.add(new DrainObject(new ObjectKey(context.app(), keyMillis, id), compressed.toByteArray(), count,
-                stats.malformed, plausibleFrameId(context.frameId()), plausibleDrainToken(context.drainToken())));
-        return stats;
+
+        private long day(int i) {
+            return stamps[i] == UNDATED ? undatedDay : Math.floorDiv(stamps[i], MILLIS_PER_DAY);
+        }
+
+        private void encodeGroup(int from, int to, long day, boolean all, List<DrainObject> out, GroupStats totals) {
+            content.reset();
+            long newest = UNDATED;
+            int count = 0;
+            int malformed = 0;
+            for (int i = from; i < to; i++) {
+                if (!all && day(i) != day) {
+                    continue;
+                }
+                Frame f = frames.get(i);
+                LineCodec.encode(body, f.offset(), f.length(), content);
+                count++;
+                newest = Math.max(newest, stamps[i]);
+                if (f.malformed()) {
+                    malformed++;
+                }
+                if (isOverflowNotice(body, f.offset(), f.length())) {
+                    totals.overflow++;
+                }
+            }
+            totals.malformed += malformed;
+            long keyMillis = newest == UNDATED ? UNDATED_KEY_MILLIS : newest;
+            compressed.reset();
+            long crc32 = gzip.encode(content.array(), 0, content.size(), compressed);
+            UUID id = contentId(context, day, content, crc32);
+            out.add(new DrainObject(new ObjectKey(context.app(), keyMillis, id), compressed.toByteArray(), count,
+                    malformed, plausibleFrameId(context.frameId()), plausibleDrainToken(context.drainToken())));
+        }
     }
 
     /** @param crc32 the content's CRC-32, which gzip computes anyway; CRC-32C makes the second 32 bits */

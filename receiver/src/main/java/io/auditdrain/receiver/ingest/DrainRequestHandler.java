@@ -10,7 +10,7 @@ import io.auditdrain.receiver.telemetry.RequestLog;
 import io.auditdrain.receiver.telemetry.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -40,19 +40,19 @@ public final class DrainRequestHandler {
     private final Supplier<BatchEncoder> encoders;
     private final RequestLog log;
     private final String healthPath;
-    private final LongSupplier wallClock;
+    private final Readiness readiness;
 
     /**
      * @param encoders gives the calling thread's encoder (its buffers are reused across that thread's requests)
      */
     public DrainRequestHandler(DrainAuthenticator authenticator, ObjectStore store, Supplier<BatchEncoder> encoders,
-                               RequestLog log, String healthPath, LongSupplier wallClock) {
+                               RequestLog log, String healthPath, Readiness readiness) {
         this.authenticator = authenticator;
         this.store = store;
         this.encoders = encoders;
         this.log = log;
         this.healthPath = healthPath;
-        this.wallClock = wallClock;
+        this.readiness = readiness;
     }
 
     /** Handles a request that arrived just now, with the whole {@link Deadline#REQUEST_BUDGET}. */
@@ -65,14 +65,9 @@ public final class DrainRequestHandler {
         long started = System.nanoTime();
         String method = request.method() == null ? "" : request.method();
         if ((method.equals("GET") || method.equals("HEAD")) && healthPath.equals(request.path())) {
-            return DrainResponse.of(200, "ok\n");
+            return health(method, started);
         }
-        RequestRecord record = new RequestRecord();
-        record.method = method;
-        record.bytesIn = request.body() == null ? 0 : request.body().length;
-        record.frameId = BatchEncoder.plausibleFrameId(request.header("logplex-frame-id"));
-        record.drainToken = BatchEncoder.plausibleDrainToken(request.header("logplex-drain-token"));
-        record.declaredMessages = digitsOnly(request.header("logplex-msg-count"));
+        RequestRecord record = record(method, request.headers(), request.body() == null ? 0 : request.body().length);
         DrainResponse response;
         try {
             response = handleDrain(request, record, deadline);
@@ -84,6 +79,65 @@ public final class DrainRequestHandler {
         record.durationNanos = System.nanoTime() - started;
         log.write(record);
         return response;
+    }
+
+    /**
+     * A request the adapter refused before reading all of its body, because it is larger than Lambda accepts: one
+     * log line, and the 413 to send.
+     */
+    public DrainResponse refuseTooLarge(String method, Map<String, String> headers, long bytesSeen) {
+        RequestRecord record = record(method, headers, bytesSeen);
+        record.reason = "body above " + MAX_BODY_BYTES + " bytes";
+        record.status = 413;
+        log.write(record);
+        return DrainResponse.of(413, "body too large\n");
+    }
+
+    /**
+     * A request whose body never arrived whole (the client went away, or sent too slowly for the deadline): nothing
+     * can be answered, but the line is logged, since its batch is lost unless the sender retries.
+     */
+    public void abandoned(String method, Map<String, String> headers, long bytesSeen, String why, long startedNanos) {
+        RequestRecord record = record(method, headers, bytesSeen);
+        record.error = "no answer sent: " + why;
+        record.status = 0;
+        record.durationNanos = System.nanoTime() - startedNanos;
+        log.write(record);
+    }
+
+    /**
+     * An invocation whose event could not be read as an HTTP request (never one a Function URL delivers): logged, then
+     * failed by the adapter, which Lambda turns into a 502 that the sender retries.
+     */
+    public void unreadable(String why, long startedNanos) {
+        RequestRecord record = record("", Map.of(), 0);
+        record.error = "unreadable invocation event: " + why;
+        record.status = 502;
+        record.durationNanos = System.nanoTime() - startedNanos;
+        log.write(record);
+    }
+
+    /** The health path: whether a drain POST would be stored now; one log line, without metrics. */
+    private DrainResponse health(String method, long started) {
+        Readiness.State state = readiness.check();
+        RequestRecord record = new RequestRecord();
+        record.method = method;
+        record.status = state.ready() ? 200 : 503;
+        record.error = state.problem();
+        record.durationNanos = System.nanoTime() - started;
+        log.writeHealth(record);
+        return state.ready() ? DrainResponse.of(200, "ok\n")
+                : DrainResponse.of(503, "not ready: a batch would not be stored now\n", "retry-after", "30");
+    }
+
+    private static RequestRecord record(String method, Map<String, String> headers, long bytesIn) {
+        RequestRecord record = new RequestRecord();
+        record.method = method;
+        record.bytesIn = bytesIn;
+        record.frameId = BatchEncoder.plausibleFrameId(headers.get("logplex-frame-id"));
+        record.drainToken = BatchEncoder.plausibleDrainToken(headers.get("logplex-drain-token"));
+        record.declaredMessages = digitsOnly(headers.get("logplex-msg-count"));
+        return record;
     }
 
     private DrainResponse handleDrain(DrainRequest request, RequestRecord record, Deadline deadline) {
@@ -115,8 +169,14 @@ public final class DrainRequestHandler {
         }
         String app = ((DrainAuthenticator.Outcome.Accepted) outcome).app();
         record.app = app;
-        EncodedBatch batch = encoders.get().encode(request.body(), new BatchEncoder.BatchContext(app,
-                request.header("logplex-frame-id"), request.header("logplex-drain-token"), wallClock.getAsLong()));
+        // Decoded only once the credential is good: a stranger's body is never expanded.
+        ContentDecoding.Decoded body = ContentDecoding.decode(request.body(), request.header("content-encoding"));
+        record.contentEncoding = ContentDecoding.nameForLog(request.header("content-encoding"));
+        if (body.failed()) {
+            record.undecodable = body.failure();
+        }
+        EncodedBatch batch = encoders.get().encode(body.body(), new BatchEncoder.BatchContext(app,
+                request.header("logplex-frame-id"), request.header("logplex-drain-token")));
         record.messages = batch.messages();
         record.malformedFrames = batch.malformedFrames();
         record.overflowNotices = batch.overflowNotices();

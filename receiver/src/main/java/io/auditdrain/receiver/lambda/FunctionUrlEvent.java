@@ -78,7 +78,11 @@ final class FunctionUrlEvent {
         if (body == null) {
             bytes = new byte[0];
         } else if (base64) {
-            bytes = Base64.getDecoder().decode(body);
+            try {
+                bytes = Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("event body is marked base64 but is not: " + e.getMessage(), e);
+            }
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
@@ -112,7 +116,7 @@ final class FunctionUrlEvent {
                 + Base64.getEncoder().encodeToString(body) + "\",\"isBase64Encoded\":true}";
         DrainRequest request = read(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
         try (BatchEncoder encoder = new BatchEncoder(BatchEncoder.PRIMING_LEVEL)) {
-            encoder.encode(request.body(), new BatchEncoder.BatchContext("priming", null, null, 0));
+            encoder.encode(request.body(), new BatchEncoder.BatchContext("priming", null, null));
         }
         write(new DrainResponse(200, "", Map.of()), OutputStream.nullOutputStream());
     }

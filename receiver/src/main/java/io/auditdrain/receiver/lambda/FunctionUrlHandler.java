@@ -58,7 +58,14 @@ public final class FunctionUrlHandler implements RequestStreamHandler, Resource 
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        FunctionUrlEvent.Delivered delivered = FunctionUrlEvent.parse(input);
+        long started = System.nanoTime();
+        FunctionUrlEvent.Delivered delivered;
+        try {
+            delivered = FunctionUrlEvent.parse(input);
+        } catch (IOException e) {
+            receiver.handler().unreadable(e.getMessage(), started);
+            throw e;
+        }
         long now = System.currentTimeMillis();
         Deadline deadline = delivered.timeEpochMillis() == FunctionUrlEvent.Delivered.UNKNOWN
                 ? Deadline.after(Deadline.REQUEST_BUDGET)

@@ -1,138 +1,247 @@
 package io.auditdrain.receiver.local;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.auditdrain.receiver.Deadline;
 import io.auditdrain.receiver.ingest.DrainRequest;
 import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.ingest.DrainResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
-/** The same request handling as the Lambda, behind the JDK's HTTP server (no extra dependency). */
+/**
+ * The same request handling as the Lambda, behind an embedded Jetty server, built so that slow or idle clients
+ * cannot starve the senders that matter:
+ * <ul>
+ *   <li>headers are read without holding a worker thread (Jetty parses them as they arrive), and a connection that
+ *       has not sent a whole first request within {@link #HEADER_DEADLINE} is closed (slowloris on headers);</li>
+ *   <li>a body must arrive within the request's deadline, or the connection is closed (slowloris on bodies: Logplex
+ *       sends a 100 KB batch in well under a second, and gives up on its request after about 5 s anyway);</li>
+ *   <li>a connection idle for {@link #IDLE_TIMEOUT} is closed, and at most {@link #MAX_CONNECTIONS} are open at once
+ *       (beyond it the server stops accepting, and idle connections are closed after 2 s instead);</li>
+ *   <li>the workers that run requests are a bounded pool, with a bounded queue in front of it.</li>
+ * </ul>
+ */
 public final class LocalServer implements AutoCloseable {
+
+    static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_CONNECTIONS = 512;
+    /** Requests waiting for a worker; beyond it new work is refused (the client sees the connection close). */
+    static final int MAX_QUEUED = 1024;
+    /** Jetty's own threads (acceptor, selector) come out of the same pool. */
+    private static final int JETTY_THREADS = 4;
 
     /** How much of a too-large body is read and thrown away so that its sender sees the 413. */
     private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
 
-    private LocalServer(HttpServer server, ExecutorService executor) {
+    private LocalServer(Server server, ServerConnector connector) {
         this.server = server;
-        this.executor = executor;
+        this.connector = connector;
     }
 
+    /** @param threads workers that run requests (each waits for S3 while it stores a batch) */
     public static LocalServer start(DrainRequestHandler handler, String bindAddress, int port, int threads)
             throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
-        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "drain-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", exchange -> serve(handler, exchange));
-        server.start();
-        return new LocalServer(server, executor);
+        QueuedThreadPool pool = new QueuedThreadPool(threads + JETTY_THREADS, Math.min(4, threads + JETTY_THREADS),
+                60_000, new BlockingArrayQueue<>(64, 64, MAX_QUEUED));
+        pool.setName("drain-http");
+        pool.setDaemon(true);
+        Server server = new Server(pool);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 * 1024);
+        http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(bindAddress);
+        connector.setPort(port);
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.addBean(new FirstRequestDeadline(server.getScheduler()));
+        server.addConnector(connector);
+
+        NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, connector);
+        limit.setEndPointIdleTimeout(2_000);
+        server.addBean(limit);
+
+        server.setHandler(new DrainHandler(handler));
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw e instanceof IOException io ? io : new IOException("could not start the local server: " + e, e);
+        }
+        return new LocalServer(server, connector);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.setStopTimeout(5_000);
+            server.stop();
+        } catch (Exception e) {
+            // shutting down: nothing left to do about it
         }
     }
 
-    private static void serve(DrainRequestHandler handler, HttpExchange exchange) throws IOException {
-        try (exchange) {
+    /** Closes a connection that has not sent a whole first request in time (headers trickled, say). */
+    private static final class FirstRequestDeadline implements Connection.Listener {
+        private final Scheduler scheduler;
+
+        FirstRequestDeadline(Scheduler scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            scheduler.schedule(() -> {
+                if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
+                    connection.getEndPoint().close();
+                }
+            }, HEADER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Jetty's request, handed to the drain handler; its answer written back. Runs on a worker thread. */
+    private static final class DrainHandler extends Handler.Abstract {
+        private final DrainRequestHandler handler;
+
+        DrainHandler(DrainRequestHandler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
             // Logplex's wait started when it sent the request: reading the body counts against the deadline too.
             Deadline deadline = Deadline.after(Deadline.REQUEST_BUDGET);
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            Map<String, String> headers = lowerCaseHeaders(exchange.getRequestHeaders());
-            byte[] body = readBody(exchange.getRequestBody(), headers.get("content-length"));
-            DrainResponse response = body == null
-                    ? tooLarge()
-                    : handler.handle(new DrainRequest(method, exchange.getRequestURI().getRawPath(), headers, body),
-                            deadline);
-            Headers out = exchange.getResponseHeaders();
-            response.headers().forEach(out::set);
-            byte[] payload = response.body().getBytes(StandardCharsets.UTF_8);
-            boolean noBody = payload.length == 0 || method.equals("HEAD");
-            exchange.sendResponseHeaders(response.status(), noBody ? -1 : payload.length);
-            if (!noBody) {
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(payload);
-                }
+            String method = request.getMethod().toUpperCase(Locale.ROOT);
+            Map<String, String> headers = new HashMap<>();
+            for (HttpField field : request.getHeaders()) {
+                headers.putIfAbsent(field.getLowerCaseName(), field.getValue());
             }
+            long started = System.nanoTime();
+            DrainResponse answer;
+            // A body still arriving when the deadline passes will never be answered in time: drop the connection.
+            Scheduler.Task cutOff = request.getComponents().getScheduler().schedule(
+                    () -> request.getConnectionMetaData().getConnection().getEndPoint().close(),
+                    Math.max(1, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS);
+            BodyReader body = new BodyReader();
+            try {
+                try {
+                    body.read(request, request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
+                } finally {
+                    cutOff.cancel();
+                }
+                answer = body.tooLarge
+                        ? handler.refuseTooLarge(method, headers, body.seen)
+                        : handler.handle(new DrainRequest(method, request.getHttpURI().getPath(), headers, body.bytes),
+                                deadline);
+            } catch (IOException | UncheckedIOException e) {
+                // The client went away, or sent too slowly for the deadline: nobody is left to answer.
+                handler.abandoned(method, headers, body.seen, describe(e), started);
+                callback.failed(e);
+                return true;
+            }
+            response.setStatus(answer.status());
+            answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+            byte[] payload = answer.body().getBytes(StandardCharsets.UTF_8);
+            if (method.equals("HEAD") || payload.length == 0) {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+                response.write(true, ByteBuffer.allocate(0), callback);
+            } else {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, payload.length);
+                response.write(true, ByteBuffer.wrap(payload), callback);
+            }
+            return true;
+        }
+
+        private static String describe(Exception e) {
+            String message = e.getMessage();
+            return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         }
     }
 
     /**
-     * The body, or null when it is larger than Lambda would accept (answered 413). The rest of a too-large body is
-     * read and discarded, up to a bound, because a client still sending gets a connection reset instead of the 413
-     * if the server closes first; beyond the bound the connection is simply closed.
+     * Reads a body, counting what arrived. Larger than Lambda would accept: answered 413, and the rest is read and
+     * discarded, up to a bound, because a client still sending gets a connection reset instead of the 413 if the
+     * server closes first.
      */
-    private static byte[] readBody(InputStream in, String contentLength) throws IOException {
-        long declared = -1;
-        if (contentLength != null) {
-            try {
-                declared = Long.parseLong(contentLength.strip());
-            } catch (NumberFormatException e) {
-                // let the stream tell
+    private static final class BodyReader {
+        byte[] bytes;
+        long seen;
+        boolean tooLarge;
+
+        void read(Request request, long declared) throws IOException {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                if (declared > DrainRequestHandler.MAX_BODY_BYTES) {
+                    tooLarge = true;
+                    discard(in);
+                    return;
+                }
+                byte[] buffer = new byte[declared >= 0 ? (int) declared + 1 : 64 * 1024];
+                int length = 0;
+                int n;
+                while ((n = in.read(buffer, length, buffer.length - length)) > 0) {
+                    length += n;
+                    seen = length;
+                    if (length > DrainRequestHandler.MAX_BODY_BYTES) {
+                        tooLarge = true;
+                        discard(in);
+                        return;
+                    }
+                    if (length == buffer.length) {
+                        buffer = Arrays.copyOf(buffer,
+                                Math.min(buffer.length * 2, DrainRequestHandler.MAX_BODY_BYTES + 1));
+                    }
+                }
+                bytes = Arrays.copyOf(buffer, length);
             }
         }
-        if (declared > DrainRequestHandler.MAX_BODY_BYTES) {
-            discard(in);
-            return null;
-        }
-        byte[] body = in.readNBytes(DrainRequestHandler.MAX_BODY_BYTES + 1);
-        if (body.length > DrainRequestHandler.MAX_BODY_BYTES) {
-            discard(in);
-            return null;
-        }
-        return body;
-    }
 
-    private static void discard(InputStream in) throws IOException {
-        byte[] sink = new byte[64 * 1024];
-        long left = DISCARD_LIMIT;
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-            left -= n;
-        }
-    }
-
-    private static DrainResponse tooLarge() {
-        return new DrainResponse(413, "body too large\n", Map.of("content-type", "text/plain; charset=utf-8"));
-    }
-
-    private static Map<String, String> lowerCaseHeaders(Headers headers) {
-        Map<String, String> out = new HashMap<>();
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (!e.getValue().isEmpty()) {
-                out.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().get(0));
+        private void discard(InputStream in) throws IOException {
+            byte[] sink = new byte[64 * 1024];
+            long left = DISCARD_LIMIT;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+                seen += n;
             }
         }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package io.auditdrain.receiver.store;
 
 import io.auditdrain.receiver.Deadline;
+import io.auditdrain.core.ObjectKeyLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,19 +9,58 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Objects as files under a directory that mirrors the key layout ({@code <root>/logs/<app>/YYYY/MM/DD/...gz}): the
- * embedded default, needing no AWS. A file is written and fsynced under a temporary name, then linked to its key's
- * name, which fails if that name exists: like S3's {@code If-None-Match: *}, a retry never overwrites.
+ * embedded default, needing no AWS. A file is written and fsynced under a temporary name in {@code <root>/.tmp/},
+ * outside the key space (on the same file system), then linked to its key's name, which fails if that name exists:
+ * like S3's {@code If-None-Match: *}, a retry never overwrites. So {@code logs/} only ever holds whole objects.
+ *
+ * <p>A process killed between the write and the link leaves a temp file whose batch was never acknowledged (Logplex
+ * retries it). Temp files older than {@link #STALE_TEMP_AGE} are removed when a store opens the directory (younger
+ * ones may belong to another receiver still writing); so are those an older version left under {@code logs/}.
  */
 public final class DirectoryObjectStore implements ObjectStore {
 
+    static final String TEMP_DIR = ".tmp";
+    static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
+
     private final Path root;
+    private final Path temp;
 
     public DirectoryObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.temp = this.root.resolve(TEMP_DIR);
+        sweepStaleTempFiles();
+    }
+
+    /** Temp files left by a killed process; how many were removed. */
+    int sweepStaleTempFiles() {
+        Instant staleBefore = Instant.now().minus(STALE_TEMP_AGE);
+        int removed = 0;
+        for (Path dir : List.of(temp, root.resolve(ObjectKeyLayout.ROOT))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)
+                            && Files.getLastModifiedTime(p).toInstant().isBefore(staleBefore)) {
+                        Files.deleteIfExists(p);
+                        removed++;
+                    }
+                }
+            } catch (IOException e) {
+                // best effort: a temp file left behind is outside the key space (or ignored by readers)
+            }
+        }
+        return removed;
     }
 
     @Override
@@ -30,9 +70,10 @@ public final class DirectoryObjectStore implements ObjectStore {
             throw new StoreException("key escapes the store directory: " + object.key(), null);
         }
         Path dir = target.getParent();
-        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = this.temp.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(dir);
+            Files.createDirectories(this.temp);
             if (Files.exists(target)) {
                 return PutOutcome.ALREADY_STORED;
             }
@@ -52,7 +93,29 @@ public final class DirectoryObjectStore implements ObjectStore {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {
-                // a stray temp file is harmless: readers only look at *.gz names
+                // a stray temp file is outside the key space; the next store to open the directory removes it
+            }
+        }
+    }
+
+    /** Writes, fsyncs and removes a file where objects are written first: the directory takes writes. */
+    @Override
+    public void probe(Deadline deadline) {
+        Path probe = temp.resolve(".probe." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createDirectories(temp);
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot write in " + root + ": " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // swept later
             }
         }
     }

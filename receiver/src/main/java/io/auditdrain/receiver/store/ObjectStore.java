@@ -20,6 +20,13 @@ public interface ObjectStore {
      */
     PutOutcome put(DrainObject object, Deadline deadline);
 
+    /**
+     * Checks, by a harmless write, that objects can be stored now (for the health path; see Readiness).
+     *
+     * @throws StoreException when they cannot
+     */
+    void probe(Deadline deadline);
+
     /** A short description for logs, e.g. {@code s3://bucket}. */
     String describe();
 }

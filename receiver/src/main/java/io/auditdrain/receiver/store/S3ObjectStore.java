@@ -21,6 +21,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class S3ObjectStore implements ObjectStore {
 
+    /** Where the health path's probe writes, once: under logs/ (the only place the role may write), in no app. */
+    public static final String PROBE_KEY = "logs/_health/probe";
+    private static final byte[] PROBE_BODY = "auditdrain receiver: the health check's write probe\n"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     /** A concurrent conditional write to the same key (409) is retried this many times before giving up. */
     private static final int CONFLICT_ATTEMPTS = 3;
 
@@ -34,26 +39,42 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public PutOutcome put(DrainObject object, Deadline deadline) {
-        byte[] gzip = object.gzip();
+        return putNew(object.key().toString(), object.gzip(), DrainObject.CONTENT_ENCODING, metadata(object), deadline);
+    }
+
+    /**
+     * Writes (once) {@link #PROBE_KEY} the way every object is written, so the health path knows a PUT works: the
+     * bucket is there, the role's credentials and permissions are good. Its name is no app's ({@code _} is not allowed
+     * in one), so no reader of an app's objects sees it. After the first write S3 answers 412, which stores nothing.
+     */
+    @Override
+    public void probe(Deadline deadline) {
+        putNew(PROBE_KEY, PROBE_BODY, null, Map.of(), deadline);
+    }
+
+    /** A PUT that can only create: {@code If-None-Match: *}, with a CRC32C checksum that S3 verifies. */
+    private PutOutcome putNew(String key, byte[] bytes, String contentEncoding, Map<String, String> metadata,
+                              Deadline deadline) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
-                .key(object.key().toString())
+                .key(key)
                 .ifNoneMatch("*")
                 .contentType(DrainObject.CONTENT_TYPE)
-                .contentEncoding(DrainObject.CONTENT_ENCODING)
-                .contentLength((long) gzip.length)
+                .contentEncoding(contentEncoding)
+                .contentLength((long) bytes.length)
                 .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
-                .checksumCRC32C(crc32c(gzip))
-                .metadata(metadata(object));
+                .checksumCRC32C(crc32c(bytes))
+                .metadata(metadata);
         for (int attempt = 1; ; attempt++) {
             if (deadline.tooCloseForACall()) {
-                throw new StoreException("S3 PutObject " + object.key() + ": no time left in the request", null);
+                throw new StoreException("S3 PutObject " + key + ": no time left in the request", null);
             }
             try {
                 // The whole call, the SDK's retries included, gets only what is left of the request's deadline.
                 Duration left = deadline.remaining();
-                s3.putObject(request.overrideConfiguration(o -> o.apiCallTimeout(left)).build(), RequestBody.fromContentProvider(() -> new ByteArrayInputStream(gzip),
-                        gzip.length, DrainObject.CONTENT_TYPE));
+                s3.putObject(request.overrideConfiguration(o -> o.apiCallTimeout(left)).build(),
+                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length,
+                                DrainObject.CONTENT_TYPE));
                 return PutOutcome.WRITTEN;
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) {
@@ -62,10 +83,10 @@ public final class S3ObjectStore implements ObjectStore {
                 if (e.statusCode() == 409 && attempt < CONFLICT_ATTEMPTS) {
                     continue;
                 }
-                throw new StoreException("S3 PutObject " + object.key() + " failed: " + e.statusCode() + " "
+                throw new StoreException("S3 PutObject " + key + " failed: " + e.statusCode() + " "
                         + e.awsErrorDetails().errorCode(), e);
             } catch (SdkException e) {
-                throw new StoreException("S3 PutObject " + object.key() + " failed: " + e.getMessage(), e);
+                throw new StoreException("S3 PutObject " + key + " failed: " + e.getMessage(), e);
             }
         }
     }

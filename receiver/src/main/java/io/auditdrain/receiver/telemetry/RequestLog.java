@@ -19,7 +19,8 @@ public final class RequestLog {
     private static final String[][] METRICS = {
         {"Requests", "Count"}, {"Messages", "Count"}, {"BytesIn", "Bytes"}, {"BytesOut", "Bytes"},
         {"Objects", "Count"}, {"Errors", "Count"}, {"Rejected", "Count"}, {"MalformedFrames", "Count"},
-        {"OverflowNotices", "Count"}, {"CredentialReads", "Count"}, {"Throttled", "Count"},
+        {"OverflowNotices", "Count"}, {"UndecodableBodies", "Count"}, {"CredentialReads", "Count"},
+        {"Throttled", "Count"},
         {"Latency", "Milliseconds"}};
 
     private final JsonFactory json = new JsonFactory();
@@ -38,7 +39,8 @@ public final class RequestLog {
         try (JsonGenerator g = json.createGenerator(line)) {
             g.writeStartObject();
             writeMetricDirective(g, r.app != null);
-            g.writeStringField("level", r.status >= 500 ? "ERROR" : r.status >= 400 ? "WARN" : "INFO");
+            // An abandoned request (status 0: the body never arrived whole) lost its batch unless it is retried.
+            g.writeStringField("level", r.status >= 500 || r.status == 0 ? "ERROR" : r.status >= 400 ? "WARN" : "INFO");
             g.writeStringField("event", "drain_request");
             g.writeNumberField("status", r.status);
             g.writeStringField("method", r.method);
@@ -49,6 +51,8 @@ public final class RequestLog {
             writeIfPresent(g, "frameId", r.frameId);
             writeIfPresent(g, "drainToken", r.drainToken);
             writeIfPresent(g, "declaredMessages", r.declaredMessages);
+            writeIfPresent(g, "contentEncoding", r.contentEncoding);
+            writeIfPresent(g, "undecodable", r.undecodable);
             g.writeArrayFieldStart("keys");
             for (String key : r.keys) {
                 g.writeString(key);
@@ -67,18 +71,40 @@ public final class RequestLog {
             g.writeNumberField("BytesIn", r.bytesIn);
             g.writeNumberField("BytesOut", r.bytesOut);
             g.writeNumberField("Objects", r.status / 100 == 2 ? r.keys.size() : 0);
-            g.writeNumberField("Errors", r.status >= 500 ? 1 : 0);
+            g.writeNumberField("Errors", r.status >= 500 || r.status == 0 ? 1 : 0);
             g.writeNumberField("Rejected", r.status >= 400 && r.status < 500 && r.status != 429 ? 1 : 0);
             g.writeNumberField("Throttled", r.status == 429 ? 1 : 0);
             g.writeNumberField("CredentialReads", r.credentialReads);
             g.writeNumberField("MalformedFrames", r.malformedFrames);
             g.writeNumberField("OverflowNotices", r.overflowNotices);
+            g.writeNumberField("UndecodableBodies", r.undecodable != null ? 1 : 0);
             g.writeNumberField("Latency", millis);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         // One println per line: lines of concurrent requests never interleave.
+        out.println(line);
+    }
+
+    /**
+     * The health path's line: what it answered and why, without metrics (a probe is no drain request, and the path
+     * is public, so its calls must not inflate the request counts the alarms read).
+     */
+    public void writeHealth(RequestRecord r) {
+        StringWriter line = new StringWriter(256);
+        try (JsonGenerator g = json.createGenerator(line)) {
+            g.writeStartObject();
+            g.writeStringField("level", r.status == 200 ? "INFO" : "ERROR");
+            g.writeStringField("event", "health_check");
+            g.writeNumberField("status", r.status);
+            g.writeStringField("method", r.method);
+            g.writeNumberField("durationMs", r.durationNanos / 1_000 / 1e3);
+            writeIfPresent(g, "error", r.error);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         out.println(line);
     }
 

@@ -25,6 +25,10 @@ public final class RequestRecord {
     public List<String> keys = List.of();
     public int alreadyStored;
     public long durationNanos;
+    /** The request's Content-Encoding, as a short token (null when none was sent). */
+    public String contentEncoding;
+    /** Why a body whose Content-Encoding was given is stored as received instead of decoded (null when decoded). */
+    public String undecodable;
     /** Reads of the credential store this request caused (0 when the cache answered). */
     public int credentialReads;
     /** Time spent in the store's put calls, so a slow request shows whether S3 or the receiver was slow. */

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.LineCodec;
+import io.auditdrain.core.GzipEncoder;
+import io.auditdrain.receiver.Drains;
 import io.auditdrain.receiver.auth.CredentialCache;
 import io.auditdrain.receiver.auth.CredentialSource;
 import io.auditdrain.receiver.auth.LookupBudget;
@@ -27,9 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,10 +64,14 @@ class DrainRequestHandlerTest {
     }
 
     private DrainRequestHandler handlerWith(ObjectStore objectStore, CredentialCache cache) {
+        return handlerWith(objectStore, cache, Readiness.assumed());
+    }
+
+    private DrainRequestHandler handlerWith(ObjectStore objectStore, CredentialCache cache, Readiness readiness) {
         BatchEncoder encoder = new BatchEncoder(6);
         RequestLog log = new RequestLog(new PrintStream(logBytes, true, UTF_8), "AuditDrain", () -> 1_000L);
         return new DrainRequestHandler(new DrainAuthenticator(cache), objectStore, () -> encoder, log, "/health",
-                () -> 1_763_800_000_000L);
+                readiness);
     }
 
     @Test
@@ -71,6 +79,98 @@ class DrainRequestHandlerTest {
         assertEquals(200, handler.handle(request("GET", "/health", Map.of(), new byte[0])).status());
         assertEquals(200, handler.handle(request("HEAD", "/health", Map.of(), new byte[0])).status());
         assertEquals(0, storedFiles().size());
+        assertTrue(log().contains("\"event\":\"health_check\""), log());
+        assertTrue(!log().contains("\"Requests\""), "a health check is no drain request in the metrics: " + log());
+    }
+
+    @Test
+    void health_answers_503_when_a_batch_could_not_be_stored_and_checks_at_most_every_30_seconds() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "x");
+        DirectoryObjectStore broken = new DirectoryObjectStore(notADirectory);
+        AtomicLong now = new AtomicLong();
+        int[] probes = new int[1];
+        Readiness readiness = new Readiness(deadline -> {
+            probes[0]++;
+            broken.probe(deadline);
+        }, deadline -> { }, now::get);
+        DrainRequestHandler unready = handlerWith(broken, cache(new PropertiesFileCredentialSource(
+                dir.resolve("credentials.properties"))), readiness);
+        DrainResponse response = unready.handle(request("GET", "/health", Map.of(), new byte[0]));
+        assertEquals(503, response.status(), "every POST would get 503: the health path must say so");
+        assertTrue(!response.body().contains(notADirectory.toString()), "the public answer names no internals");
+        assertTrue(log().contains("cannot write in"), "the log says why: " + log());
+        unready.handle(request("GET", "/health", Map.of(), new byte[0]));
+        assertEquals(1, probes[0]);
+        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        unready.handle(request("GET", "/health", Map.of(), new byte[0]));
+        assertEquals(2, probes[0]);
+    }
+
+    private static byte[] gzip(byte[] bytes, int level) {
+        try (GzipEncoder encoder = new GzipEncoder(level)) {
+            return encoder.encode(bytes);
+        }
+    }
+
+    @Test
+    void a_gzip_or_deflate_body_is_decoded_before_framing() throws IOException {
+        byte[] body = LogplexFixtures.body("logplex-readme-http-drain-request.txt");
+        Map<String, String> gzipped = new HashMap<>(headers(auth("my-app", SECRET)));
+        gzipped.put("content-encoding", "gzip");
+        assertEquals(200, handler.handle(new DrainRequest("POST", "/logs", gzipped, gzip(body, 6)))
+                .status());
+        Map<String, String> deflated = new HashMap<>(headers(auth("my-app", SECRET)));
+        deflated.put("content-encoding", "deflate");
+        byte[] otherBody = LogplexFixtures.body("devcenter-log-drains-https-example-body.txt");
+        java.io.ByteArrayOutputStream zlib = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.DeflaterOutputStream(zlib)) {
+            out.write(otherBody);
+        }
+        assertEquals(200, handler.handle(new DrainRequest("POST", "/logs", deflated, zlib.toByteArray())).status());
+        List<List<String>> stored = new ArrayList<>();
+        for (Path file : storedFiles()) {
+            stored.add(LineCodec.decodeAllUtf8(GzipDecoder.decode(Files.readAllBytes(file))));
+        }
+        assertTrue(stored.contains(Drains.expectedMessages(body)), stored.toString());
+        assertTrue(stored.contains(Drains.expectedMessages(otherBody)), stored.toString());
+        assertTrue(log().contains("\"MalformedFrames\":0"), log());
+    }
+
+    @Test
+    void a_body_that_cannot_be_decoded_is_stored_as_received_and_counted() throws IOException {
+        Map<String, String> headers = new HashMap<>(headers(auth("my-app", SECRET)));
+        headers.put("content-encoding", "gzip");
+        byte[] notGzip = "42 <190>1 2026-11-26T10:00:00+00:00 host app web.1 - hi\n".getBytes(UTF_8);
+        assertEquals(200, handler.handle(new DrainRequest("POST", "/logs", headers, notGzip)).status());
+        assertEquals(1, storedFiles().size());
+        assertTrue(log().contains("\"UndecodableBodies\":1"), log());
+        assertTrue(log().contains("could not be decoded"), log());
+        headers.put("content-encoding", "br");
+        assertEquals(200, handler.handle(new DrainRequest("POST", "/other", headers,
+                "0123456789 compressed somehow".getBytes(UTF_8))).status());
+        assertTrue(log().contains("unsupported Content-Encoding: br"), log());
+    }
+
+    @Test
+    void a_body_that_expands_beyond_the_bound_is_stored_as_received() throws IOException {
+        Map<String, String> headers = new HashMap<>(headers(auth("my-app", SECRET)));
+        headers.put("content-encoding", "gzip");
+        byte[] bomb = gzip(new byte[ContentDecoding.MAX_DECODED_BYTES + 1], 9);
+        assertTrue(bomb.length < 200_000);
+        assertEquals(200, handler.handle(new DrainRequest("POST", "/logs", headers, bomb)).status());
+        assertTrue(log().contains("decodes to more than"), log());
+        assertEquals(1, storedFiles().size(), "the compressed body itself is kept");
+    }
+
+    @Test
+    void refusals_and_abandoned_requests_each_leave_one_log_line() {
+        handler.refuseTooLarge("POST", Map.of("logplex-frame-id", "09C557EAFCFB6CF2740EE62F62971098"), 7_000_000);
+        handler.abandoned("POST", Map.of(), 1_234, "EofException: early EOF", System.nanoTime());
+        List<String> lines = log().lines().toList();
+        assertEquals(2, lines.size(), log());
+        assertTrue(lines.get(0).contains("\"status\":413") && lines.get(0).contains("09C557EAFCFB6CF2740EE62F62971098"));
+        assertTrue(lines.get(1).contains("\"status\":0") && lines.get(1).contains("early EOF")
+                && lines.get(1).contains("\"level\":\"ERROR\""), lines.get(1));
     }
 
     @Test

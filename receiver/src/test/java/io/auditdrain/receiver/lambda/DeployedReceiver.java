@@ -147,6 +147,15 @@ final class DeployedReceiver implements AutoCloseable {
         return s3;
     }
 
+    /**
+     * The drained objects of the app: the health probe's object is no app's. Filtered here rather than listed with a
+     * prefix, because moto's signature check refuses a listing whose prefix holds a slash (AWS accepts it).
+     */
+    List<software.amazon.awssdk.services.s3.model.S3Object> appObjects() {
+        return s3.listObjectsV2(r -> r.bucket(BUCKET)).contents().stream()
+                .filter(o -> o.key().startsWith("logs/" + APP + "/")).toList();
+    }
+
     SsmClient ssm() {
         return ssm;
     }

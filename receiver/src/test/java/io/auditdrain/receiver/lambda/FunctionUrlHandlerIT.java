@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.LineCodec;
 import io.auditdrain.receiver.Drains;
+import io.auditdrain.receiver.RetriedBatches;
 import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.FreePort;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -129,6 +131,37 @@ class FunctionUrlHandlerIT {
     }
 
     @Test
+    void retries_of_a_body_without_a_parsable_timestamp_store_one_object_at_epoch_zero() throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertEquals(200, invoke(retry(RetriedBatches.undatedBody(), 3)).status);
+        }
+        List<ObjectVersion> versions = s3.listObjectVersions(r -> r.bucket(BUCKET)).versions();
+        assertEquals(1, versions.size(), "one object, one version: " + versions);
+        assertTrue(versions.get(0).key().startsWith("logs/app-a/1970/01/01/0000000000000-"), versions.get(0).key());
+        RetriedBatches.assertStoredOnce(contents(versions), RetriedBatches.UNDATED);
+    }
+
+    @Test
+    void a_retry_with_an_l10_notice_in_front_stores_the_notice_and_not_the_batch_again() throws IOException {
+        assertEquals(200, invoke(retry(RetriedBatches.batch(), 2)).status);
+        assertEquals(200, invoke(retry(RetriedBatches.batchAfterNotice(), 3)).status);
+        assertEquals(200, invoke(retry(RetriedBatches.batchAfterNotice(), 3)).status);
+        List<ObjectVersion> versions = s3.listObjectVersions(r -> r.bucket(BUCKET)).versions();
+        assertEquals(2, versions.size(), "the batch and the notice, one version each: " + versions);
+        RetriedBatches.assertStoredOnce(contents(versions), RetriedBatches.batchAndNotice());
+    }
+
+    private static byte[] retry(byte[] body, int messages) throws IOException {
+        return event("POST", "/logs", RetriedBatches.logplexHeaders(Drains.basic("app-a", SECRET_A), messages), body,
+                true);
+    }
+
+    private List<byte[]> contents(List<ObjectVersion> versions) {
+        return versions.stream().map(v -> s3.getObjectAsBytes(r -> r.bucket(BUCKET).key(v.key())
+                .versionId(v.versionId())).asByteArray()).toList();
+    }
+
+    @Test
     void app_a_credential_cannot_write_under_app_b() throws IOException {
         byte[] body = LogplexFixtures.body("devcenter-log-drains-https-example-body.txt");
         assertEquals(401, invoke(event("POST", "/logs", Map.of("authorization", Drains.basic("app-b", SECRET_A)),
@@ -214,6 +247,18 @@ class FunctionUrlHandlerIT {
         Response response = invoke(event("GET", "/health", Map.of(), new byte[0], false));
         assertEquals(200, response.status);
         assertEquals("ok\n", response.body);
+        assertEquals(1, s3.listObjectVersions(r -> r.bucket(BUCKET).prefix("logs/_health/")).versions().size(),
+                "the probe writes its one object, in no app's prefix");
+        invoke(event("GET", "/health", Map.of(), new byte[0], false));
+    }
+
+    @Test
+    void health_answers_503_when_a_batch_could_not_be_stored() throws IOException {
+        FunctionUrlHandler noBucket = handler("no-such-bucket-here", emulator.endpoint().toString(), "60");
+        Response response = invokeOn(noBucket, event("GET", "/health", Map.of(), new byte[0], false));
+        assertEquals(503, response.status);
+        assertTrue(log.toString(UTF_8).contains("\"event\":\"health_check\""), log.toString(UTF_8));
+        assertTrue(log.toString(UTF_8).contains("NoSuchBucket"), log.toString(UTF_8));
     }
 
     @Test

@@ -69,7 +69,7 @@ class OnDemandEnvironmentIT {
                     .headers(LogplexFixtures.headers(fixture)).event(), timeout);
             assertEquals(200, answer.status(), fixture + "\n" + environment.output());
         }
-        var objects = deployment.s3().listObjectsV2(r -> r.bucket(BUCKET)).contents();
+        var objects = deployment.appObjects();
         assertEquals(LogplexFixtures.NAMES.size(), objects.size());
         List<List<String>> stored = objects.stream().map(o -> LineCodec.decodeAllUtf8(GzipDecoder.decode(
                 deployment.s3().getObjectAsBytes(r -> r.bucket(BUCKET).key(o.key())).asByteArray()))).toList();
@@ -89,8 +89,18 @@ class OnDemandEnvironmentIT {
     }
 
     @Test
+    void an_event_that_is_not_a_function_url_request_is_an_invocation_error_and_the_environment_keeps_serving()
+            throws Exception {
+        LambdaRuntimeApi.Outcome outcome = api.invoke("{\"detail-type\":\"Scheduled Event\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), timeout);
+        assertTrue(!outcome.succeeded(), "answered " + outcome.responseText());
+        assertTrue(outcome.error().body().contains("Function URL"), outcome.error().body());
+        assertEquals(200, DeployedReceiver.invoke(api, FunctionUrlRequest.get("/health").event(), timeout).status());
+    }
+
+    @Test
     void keys_that_aws_does_not_accept_are_answered_503_and_nothing_is_stored() throws Exception {
-        int objects = deployment.s3().listObjectsV2(r -> r.bucket(BUCKET)).keyCount();
+        int objects = deployment.appObjects().size();
         try (LambdaRuntimeApi other = LambdaRuntimeApi.start("arn:aws:lambda:us-east-1:123456789012:function:y");
              LambdaExecutionEnvironment forged = deployment.start(other,
                      new LambdaExecutionEnvironment.Credentials.Static(session.accessKeyId(), "not-the-secret-key",
@@ -101,7 +111,7 @@ class OnDemandEnvironmentIT {
             assertTrue(forged.output().contains("SignatureDoesNotMatch") || forged.output().contains("403"),
                     forged.output());
         }
-        assertEquals(objects, deployment.s3().listObjectsV2(r -> r.bucket(BUCKET)).keyCount());
+        assertEquals(objects, deployment.appObjects().size());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.LineCodec;
 import io.auditdrain.receiver.Drains;
 import io.auditdrain.receiver.Receiver;
+import io.auditdrain.receiver.RetriedBatches;
 import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.config.ReceiverConfig;
 import io.auditdrain.testing.AwsEmulator;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** The local server over real HTTP, with both stores. */
 class LocalServerIT {
@@ -57,6 +60,13 @@ class LocalServerIT {
         started.add(server);
         started.add(receiver);
         return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    /** The local server storing to {@code bucket} on the emulator, with my-app's secret in its SSM. */
+    private URI startWithS3Store(AwsEmulator emulator, SsmClient ssm, String bucket) throws IOException {
+        Drains.putSecret(ssm, "my-app", "secret", SECRET);
+        return start(Map.of("AUDITDRAIN_STORE", "s3://" + bucket, "AUDITDRAIN_CREDENTIALS", "ssm:" + Drains.PREFIX,
+                "AWS_REGION", AwsEmulator.REGION, "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
     }
 
     private URI startWithDirectoryStore() throws IOException {
@@ -93,10 +103,7 @@ class LocalServerIT {
         emulator.reset();
         try (S3Client s3 = Drains.s3(emulator); var ssm = Drains.ssm(emulator)) {
             s3.createBucket(r -> r.bucket("local-server-bucket"));
-            Drains.putSecret(ssm, "my-app", "secret", SECRET);
-            URI base = start(Map.of("AUDITDRAIN_STORE", "s3://local-server-bucket",
-                    "AUDITDRAIN_CREDENTIALS", "ssm:" + Drains.PREFIX, "AWS_REGION", AwsEmulator.REGION,
-                    "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
+            URI base = startWithS3Store(emulator, ssm, "local-server-bucket");
             for (String fixture : LogplexFixtures.NAMES) {
                 s3.listObjectsV2(r -> r.bucket("local-server-bucket")).contents()
                         .forEach(o -> s3.deleteObject(r -> r.bucket("local-server-bucket").key(o.key())));
@@ -109,6 +116,67 @@ class LocalServerIT {
                 assertEquals(Drains.expectedMessages(body), LineCodec.decodeAllUtf8(GzipDecoder.decode(gz)), fixture);
             }
         }
+    }
+
+    @Test
+    void retries_of_a_body_without_a_parsable_timestamp_store_one_file_at_epoch_zero() throws Exception {
+        URI base = startWithDirectoryStore();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertEquals(200, postAsLogplex(base, RetriedBatches.undatedBody(), 3));
+        }
+        List<Path> files = gzFiles(dir.resolve("store"));
+        assertEquals(1, files.size(), files.toString());
+        assertTrue(dir.resolve("store").relativize(files.get(0)).toString()
+                .startsWith("logs/my-app/1970/01/01/0000000000000-"), files.toString());
+        RetriedBatches.assertStoredOnce(read(files), RetriedBatches.UNDATED);
+    }
+
+    @Test
+    void a_retry_with_an_l10_notice_in_front_stores_the_notice_and_not_the_batch_again() throws Exception {
+        URI base = startWithDirectoryStore();
+        assertEquals(200, postAsLogplex(base, RetriedBatches.batch(), 2));
+        assertEquals(200, postAsLogplex(base, RetriedBatches.batchAfterNotice(), 3));
+        assertEquals(200, postAsLogplex(base, RetriedBatches.batchAfterNotice(), 3));
+        List<Path> files = gzFiles(dir.resolve("store"));
+        assertEquals(2, files.size(), files.toString());
+        RetriedBatches.assertStoredOnce(read(files), RetriedBatches.batchAndNotice());
+    }
+
+    @Test
+    void retries_to_a_versioned_s3_bucket_leave_one_version_per_object() throws Exception {
+        AwsEmulator emulator = AwsEmulator.shared();
+        emulator.reset();
+        try (S3Client s3 = Drains.s3(emulator); var ssm = Drains.ssm(emulator)) {
+            s3.createBucket(r -> r.bucket("retried-batches"));
+            s3.putBucketVersioning(r -> r.bucket("retried-batches").versioningConfiguration(v -> v.status("Enabled")));
+            URI base = startWithS3Store(emulator, ssm, "retried-batches");
+            assertEquals(200, postAsLogplex(base, RetriedBatches.undatedBody(), 3));
+            assertEquals(200, postAsLogplex(base, RetriedBatches.undatedBody(), 3));
+            assertEquals(200, postAsLogplex(base, RetriedBatches.batch(), 2));
+            assertEquals(200, postAsLogplex(base, RetriedBatches.batchAfterNotice(), 3));
+            List<ObjectVersion> versions = s3.listObjectVersions(r -> r.bucket("retried-batches")).versions();
+            assertEquals(3, versions.size(), "undated body, batch, notice: " + versions);
+            List<String> expected = new ArrayList<>(RetriedBatches.batchAndNotice());
+            expected.addAll(RetriedBatches.UNDATED);
+            RetriedBatches.assertStoredOnce(versions.stream().map(v -> s3.getObjectAsBytes(r -> r
+                    .bucket("retried-batches").key(v.key()).versionId(v.versionId())).asByteArray()).toList(), expected);
+        }
+    }
+
+    /** A POST with the headers Logplex sends, Frame-Id included. */
+    private int postAsLogplex(URI base, byte[] body, int messages) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/logs"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        RetriedBatches.logplexHeaders(Drains.basic("my-app", SECRET), messages).forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static List<byte[]> read(List<Path> files) throws IOException {
+        List<byte[]> contents = new ArrayList<>();
+        for (Path f : files) {
+            contents.add(Files.readAllBytes(f));
+        }
+        return contents;
     }
 
     @Test

@@ -10,10 +10,12 @@ import java.util.Set;
 
 /**
  * Grant matrix, Block C: exactly INSERT and SELECT on every audit and history table, nothing else (no UPDATE,
- * DELETE, TRUNCATE, REFERENCES or TRIGGER, not even on one column). Privileges through PUBLIC or another role count.
- * A table the role owns cannot be judged by its grants: that is {@link RoleOwnsNoAuditTableCheck}'s failure.
+ * DELETE, TRUNCATE, REFERENCES or TRIGGER, not even on one column). Privileges through PUBLIC or another role count,
+ * and so do those no grant on the table shows: the privilege system is asked for each role within reach, which finds
+ * a predefined role such as {@code pg_write_all_data}. A table the role owns cannot be judged by its grants: that is
+ * {@link RoleOwnsNoAuditTableCheck}'s failure.
  */
-public final class AuditTableGrantsCheck implements Check {
+public final class AuditTableGrantsCheck extends RoleCheck {
 
     private static final Set<String> EXPECTED = Set.of("INSERT", "SELECT");
 
@@ -28,17 +30,14 @@ public final class AuditTableGrantsCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
         String roleSql = ctx.role().display();
         List<String> failures = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         List<String> notJudged = new ArrayList<>();
         for (SqlIdentifier table : ctx.auditTables()) {
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), role, table);
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
             if (!facts.exists()) {
                 failures.add(table.display() + " does not exist");
                 remedies.add("apply the schema migrations (reference: db/migrations/002_audit_tables.sql), or pass"
@@ -71,6 +70,14 @@ public final class AuditTableGrantsCheck implements Check {
                 remedies.add("REVOKE " + String.join(", ", e.getValue()) + " ON TABLE " + facts.sqlName() + " FROM "
                         + granteeSql(e.getKey()) + ";");
             }
+            for (TableFacts.Held h : facts.beyondGrants()) {
+                if (!EXPECTED.contains(h.privilege())) {
+                    failures.add(facts.relation() + ": " + describe(h, role));
+                    remedies.add(remedy(h, facts));
+                }
+            }
+            facts.held().stream().filter(h -> h.holder().isSelf() && !h.columnsOnly())
+                    .forEach(h -> held.add(h.privilege()));
             List<String> missing = EXPECTED.stream().filter(p -> !held.contains(p)).sorted().toList();
             if (!missing.isEmpty()) {
                 failures.add(facts.relation() + ": " + String.join(" and ", missing) + " missing");
@@ -88,6 +95,21 @@ public final class AuditTableGrantsCheck implements Check {
         String detail = role + " has exactly INSERT and SELECT on " + judged + " audit tables" + note;
         return notJudged.isEmpty() ? CheckResult.pass(name(), detail)
                 : CheckResult.warn(name(), detail, "see role-owns-no-audit-table");
+    }
+
+    /** "UPDATE held through membership in pg_write_all_data", for a privilege no grant on the table explains. */
+    static String describe(TableFacts.Held h, String role) {
+        String what = h.privilege() + (h.columnsOnly() ? " (on some columns)" : "");
+        if (h.holder().isSelf()) {
+            return what + " held by " + role + " although no grant on the table gives it";
+        }
+        return what + " held through membership in " + h.holder().name() + h.holder().through();
+    }
+
+    static String remedy(TableFacts.Held h, TableFacts facts) {
+        return h.holder().isSelf() ? "find what gives it: SELECT has_table_privilege('" + h.holder().name() + "', '"
+                + facts.sqlName() + "', '" + h.privilege() + "'); \\du " + h.holder().name()
+                : h.holder().revokeRemedy();
     }
 
     static String granteeSql(String grantee) {

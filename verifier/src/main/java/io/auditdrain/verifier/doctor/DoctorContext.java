@@ -3,6 +3,7 @@ package io.auditdrain.verifier.doctor;
 import io.auditdrain.verifier.db.RoleSession;
 import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.store.ArchiveReader;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,14 +19,27 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param bucket       the S3 bucket and a client for it; empty for a directory store or no store
  * @param store        the store the drain writes to; empty when none was given
  * @param app          the Heroku app whose objects the drain writes; empty when none was given
+ * @param allowedWriters roles besides the restricted one that may write the audit tables (the writers check)
+ * @param writersWindow  how far back the writers check reads the archive
  */
 public record DoctorContext(RoleSession session, SqlIdentifier role, boolean roleExists,
                             List<SqlIdentifier> auditTables, List<SqlIdentifier> historyTriggers,
                             List<SqlIdentifier> migrationTables, Optional<Bucket> bucket,
                             Optional<ArchiveReader> store, Optional<String> app, int retentionDays,
-                            Duration silenceWindow, Clock clock) {
+                            Duration silenceWindow, List<String> allowedWriters, Duration writersWindow,
+                            Clock clock) {
 
     public record Bucket(S3Client client, String name) {
+    }
+
+    /** The role and every role it can act as; call only when {@link #roleExists()}. */
+    RoleReach reach() throws SQLException {
+        return RoleReach.of(session.connection(), role.name());
+    }
+
+    /** What capture runs through: the history triggers, their tables and functions; call only when the role exists. */
+    CaptureObjects captureObjects() throws SQLException {
+        return CaptureObjects.of(session.connection(), role.name(), historyTriggers, auditTables);
     }
 
     /** Whether the session logged in as the role itself (not an owner acting through SET ROLE). */

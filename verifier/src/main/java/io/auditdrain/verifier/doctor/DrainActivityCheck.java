@@ -8,8 +8,6 @@ import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.util.List;
 
 /**
  * The drain is not silent: the store holds an object for the app stamped within the window (15 minutes by
@@ -40,19 +38,14 @@ public final class DrainActivityCheck implements Check {
         Instant now = ctx.clock().instant();
         Instant from = now.minus(ctx.silenceWindow());
         ObjectKey newest = null;
-        List<LocalDate> days = ObjectKeyLayout.days(from, now.plus(CLOCK_SLACK));
-        for (int d = 0; d < days.size(); d++) {
-            String prefix = ObjectKeyLayout.dayPrefix(app, days.get(d));
-            String startAfter = d == 0 ? ObjectKeyLayout.startAfter(app, from) : prefix;
-            for (StoredObject o : store.listAfter(prefix, startAfter)) {
-                try {
-                    ObjectKey key = ObjectKeyLayout.parse(o.key());
-                    if (newest == null || key.epochMillis() > newest.epochMillis()) {
-                        newest = key;
-                    }
-                } catch (InvalidObjectKeyException e) {
-                    // not written by the receiver; does not show the drain is alive
+        for (StoredObject o : store.listStamped(app, from, now.plus(CLOCK_SLACK))) {
+            try {
+                ObjectKey key = ObjectKeyLayout.parse(o.key());
+                if (newest == null || key.epochMillis() > newest.epochMillis()) {
+                    newest = key;
                 }
+            } catch (InvalidObjectKeyException e) {
+                // not written by the receiver; does not show the drain is alive
             }
         }
         String window = DurationConverter.format(ctx.silenceWindow());

@@ -10,7 +10,7 @@ import java.util.Set;
  * Grant matrix, Block A: no privilege at all on the migration tables, so that a compromised session cannot stamp
  * a migration as applied (runbook: postgres roles). Tables that do not exist are fine.
  */
-public final class MigrationTableGrantsCheck implements Check {
+public final class MigrationTableGrantsCheck extends RoleCheck {
 
     @Override
     public String name() {
@@ -23,16 +23,13 @@ public final class MigrationTableGrantsCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
         List<String> present = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         for (SqlIdentifier table : ctx.migrationTables()) {
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), role, table);
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
             if (!facts.exists()) {
                 continue;
             }
@@ -56,6 +53,10 @@ public final class MigrationTableGrantsCheck implements Check {
                     remedies.add("REVOKE ALL ON TABLE " + facts.sqlName() + " FROM "
                             + AuditTableGrantsCheck.granteeSql(grantee) + ";");
                 }
+            }
+            for (TableFacts.Held h : facts.beyondGrants()) {
+                failures.add(facts.relation() + ": " + AuditTableGrantsCheck.describe(h, role));
+                remedies.add(AuditTableGrantsCheck.remedy(h, facts));
             }
         }
         if (!failures.isEmpty()) {

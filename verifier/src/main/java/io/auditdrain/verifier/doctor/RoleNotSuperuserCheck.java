@@ -1,15 +1,18 @@
 package io.auditdrain.verifier.doctor;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The role is no superuser and cannot become one: a superuser ignores every grant and can disable the history
- * triggers (issue: app role non-owner).
+ * triggers (issue: app role non-owner). Two predefined roles are as good as a superuser: their members run programs
+ * ({@code pg_execute_server_program}) or write files ({@code pg_write_server_files}) as the server's operating-system
+ * user, and so can rewrite its configuration or its data.
  */
-public final class RoleNotSuperuserCheck implements Check {
+public final class RoleNotSuperuserCheck extends RoleCheck {
+
+    static final Set<String> SUPERUSER_EQUIVALENT = Set.of("pg_execute_server_program", "pg_write_server_files");
 
     @Override
     public String name() {
@@ -22,46 +25,30 @@ public final class RoleNotSuperuserCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
-        boolean superuser;
-        boolean createRole;
-        try (PreparedStatement ps = ctx.session().connection().prepareStatement(
-                "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = ?")) {
-            ps.setString(1, role);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                superuser = rs.getBoolean(1);
-                createRole = rs.getBoolean(2);
-            }
-        }
-        if (superuser) {
+        if (reach.roles().get(0).superuser()) {
             return CheckResult.fail(name(), role + " is a superuser: grants do not limit it, and it can disable the"
                     + " history triggers", "ALTER ROLE " + ctx.role().display() + " NOSUPERUSER;");
         }
-        List<String> superRoles = new ArrayList<>();
-        try (PreparedStatement ps = ctx.session().connection().prepareStatement(
-                "SELECT rolname FROM pg_roles WHERE rolsuper AND rolname <> ? AND pg_has_role(?, oid, 'MEMBER')"
-                        + " ORDER BY 1")) {
-            ps.setString(1, role);
-            ps.setString(2, role);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    superRoles.add(rs.getString(1));
-                }
+        List<String> problems = new ArrayList<>();
+        List<String> remedies = new ArrayList<>();
+        for (RoleReach.Member m : reach.roles()) {
+            if (m.isSelf()) {
+                continue;
+            }
+            if (m.superuser()) {
+                problems.add(role + " can SET ROLE to the superuser " + m.name() + m.through());
+                remedies.add(m.revokeRemedy());
+            } else if (SUPERUSER_EQUIVALENT.contains(m.name())) {
+                problems.add(role + " is a member of " + m.name() + m.through() + ", which acts as the server's"
+                        + " operating-system user");
+                remedies.add(m.revokeRemedy());
             }
         }
-        if (!superRoles.isEmpty()) {
-            return CheckResult.fail(name(), role + " can SET ROLE to the superuser " + String.join(", ", superRoles),
-                    "REVOKE " + String.join(", ", superRoles) + " FROM " + ctx.role().display() + ";");
+        if (!problems.isEmpty()) {
+            return CheckResult.fail(name(), String.join("; ", problems), String.join(" ", remedies));
         }
-        if (createRole) {
-            return CheckResult.warn(name(), role + " is no superuser but has CREATEROLE, which lets it grant itself"
-                    + " membership in other roles", "ALTER ROLE " + ctx.role().display() + " NOCREATEROLE;");
-        }
-        return CheckResult.pass(name(), role + " is not a superuser");
+        return CheckResult.pass(name(), role + " is not a superuser and belongs to no superuser role");
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * The role owns none of the audit tables (nor their schema): an owner can disable or drop the history triggers and
  * grant itself anything, so every REVOKE would be paper only (RCA: owner privilege voids append-only).
  */
-public final class RoleOwnsNoAuditTableCheck implements Check {
+public final class RoleOwnsNoAuditTableCheck extends RoleCheck {
 
     @Override
     public String name() {
@@ -21,16 +21,13 @@ public final class RoleOwnsNoAuditTableCheck implements Check {
     }
 
     @Override
-    public CheckResult run(DoctorContext ctx) throws Exception {
-        if (!ctx.roleExists()) {
-            return CheckResult.skip(name(), "the role does not exist");
-        }
+    protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
         List<String> problems = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         int present = 0;
         for (SqlIdentifier table : ctx.auditTables()) {
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), role, table);
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
             if (!facts.exists()) {
                 continue;
             }
@@ -42,8 +39,7 @@ public final class RoleOwnsNoAuditTableCheck implements Check {
                 } else {
                     problems.add(facts.relation() + " is owned by " + facts.owner() + ", which " + role
                             + " is a member of");
-                    remedies.add("REVOKE " + SqlIdentifier.role(facts.owner()).display() + " FROM "
-                            + ctx.role().display() + ";");
+                    remedies.add(RoleOwnsNoCaptureObjectCheck.ownerRemedy("", facts.owner(), reach, ctx));
                 }
             }
             if (facts.schemaOwnedByRole()) {

@@ -19,7 +19,8 @@ public record PostgresLogChunk(String procId, String attachment, long message, i
                                Instant timestamp) {
 
     private static final Pattern PREFIX = Pattern.compile(" ?sql_error_code = [0-9A-Z]{5} ");
-    private static final Pattern PROC_ID = Pattern.compile("postgres\\.\\d+");
+    /** {@code postgres.<pid>} today; plain {@code postgres} in the 2012 format (one PROCID for every backend). */
+    private static final Pattern PROC_ID = Pattern.compile("postgres(?:\\.\\d+)?");
     private static final Pattern ATTACHMENT_FIRST = Pattern.compile(
             "\\[([A-Z][A-Z0-9_]*)\\] \\[(\\d{1,18})-(\\d{1,9})\\](?: |$)", Pattern.DOTALL);
     private static final Pattern SEQUENCE_FIRST = Pattern.compile(
@@ -33,7 +34,11 @@ public record PostgresLogChunk(String procId, String attachment, long message, i
         return PREFIX.matcher(text).lookingAt();
     }
 
-    /** Whether a Logplex message comes from a Heroku Postgres server process ({@code app postgres.<pid>}). */
+    /**
+     * Whether a Logplex message comes from a Heroku Postgres server process: {@code app postgres.<pid>}, or
+     * {@code app postgres} as in Heroku's 2012 format ({@code [12-1] u8akd9ajka [BRONZE] LOG:  duration: ...}, where
+     * the attachment follows a database token and so stays in the text).
+     */
     public static boolean isPostgres(LogplexMessage m) {
         return "app".equals(m.appName()) && PROC_ID.matcher(m.procId()).matches();
     }

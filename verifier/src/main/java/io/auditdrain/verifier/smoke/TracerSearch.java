@@ -1,9 +1,7 @@
 package io.auditdrain.verifier.smoke;
 
 import io.auditdrain.core.CorruptObjectException;
-import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.InvalidObjectKeyException;
-import io.auditdrain.core.LineCodec;
 import io.auditdrain.core.LogplexMessage;
 import io.auditdrain.core.ObjectKey;
 import io.auditdrain.core.ObjectKeyLayout;
@@ -15,7 +13,6 @@ import io.auditdrain.verifier.store.StoredObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -110,32 +107,27 @@ public final class TracerSearch {
             }
             Instant to = (now.isAfter(insertTime) ? now : insertTime).plus(settings.margin());
             int newObjects = 0;
-            List<LocalDate> days = ObjectKeyLayout.days(listFrom, to);
-            for (int d = 0; d < days.size(); d++) {
-                String prefix = ObjectKeyLayout.dayPrefix(app, days.get(d));
-                String startAfter = d == 0 ? ObjectKeyLayout.startAfter(app, listFrom) : prefix;
-                for (StoredObject object : store.listAfter(prefix, startAfter)) {
-                    if (!seen.add(object.key())) {
-                        continue;
-                    }
-                    ObjectKey key;
-                    try {
-                        key = ObjectKeyLayout.parse(object.key());
-                    } catch (InvalidObjectKeyException e) {
-                        skipped++;
-                        progress.skipped(object.key(), "not a key of the layout");
-                        continue;
-                    }
-                    newObjects++;
-                    objectsRead++;
-                    if (newestSeen == null || key.time().isAfter(newestSeen)) {
-                        newestSeen = key.time();
-                    }
-                    Optional<Found> found = scan(object, key, joiner, matcher, objectsRead, start);
-                    if (found.isPresent()) {
-                        progress.polled(poll, elapsedSince(start), newObjects, objectsRead);
-                        return found.get();
-                    }
+            for (StoredObject object : store.listStamped(app, listFrom, to)) {
+                if (!seen.add(object.key())) {
+                    continue;
+                }
+                ObjectKey key;
+                try {
+                    key = ObjectKeyLayout.parse(object.key());
+                } catch (InvalidObjectKeyException e) {
+                    skipped++;
+                    progress.skipped(object.key(), "not a key of the layout");
+                    continue;
+                }
+                newObjects++;
+                objectsRead++;
+                if (newestSeen == null || key.time().isAfter(newestSeen)) {
+                    newestSeen = key.time();
+                }
+                Optional<Found> found = scan(object, key, joiner, matcher, objectsRead, start);
+                if (found.isPresent()) {
+                    progress.polled(poll, elapsedSince(start), newObjects, objectsRead);
+                    return found.get();
                 }
             }
             Duration elapsed = elapsedSince(start);
@@ -150,14 +142,14 @@ public final class TracerSearch {
 
     private Optional<Found> scan(StoredObject object, ObjectKey key, ChunkJoiner joiner, StatementMatcher matcher,
                                  int objectsRead, long start) {
-        byte[] content;
+        List<String> lines;
         try {
-            content = decompress(store.read(object.key()));
+            lines = store.readMessages(object.key());
         } catch (CorruptObjectException e) {
             progress.skipped(object.key(), e.getMessage());
             return Optional.empty();
         }
-        for (String line : LineCodec.decodeAllUtf8(content)) {
+        for (String line : lines) {
             Optional<LogplexMessage> message = LogplexMessage.parse(line);
             if (message.isEmpty()) {
                 continue;
@@ -173,15 +165,6 @@ public final class TracerSearch {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Objects are gzip; an HTTP layer that already undid the {@code Content-Encoding: gzip} hands over plain lines,
-     * which are read as they are.
-     */
-    static byte[] decompress(byte[] stored) {
-        boolean gzip = stored.length >= 2 && (stored[0] & 0xff) == 0x1f && (stored[1] & 0xff) == 0x8b;
-        return gzip ? GzipDecoder.decode(stored) : stored;
     }
 
     private static Duration elapsedSince(long startNanos) {

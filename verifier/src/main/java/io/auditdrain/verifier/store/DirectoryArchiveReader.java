@@ -1,6 +1,8 @@
 package io.auditdrain.verifier.store;
 
+import io.auditdrain.core.InvalidObjectKeyException;
 import io.auditdrain.core.ObjectKeyLayout;
+import io.auditdrain.digest.DigestLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -8,12 +10,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Drained objects in a local directory that mirrors the key layout ({@code <dir>/logs/<app>/<YYYY>/<MM>/<DD>/...}),
- * as the local receiver writes them. A directory cannot be listed from a key onwards, so one day's directory is read
- * and filtered; keys come only from {@link ObjectKeyLayout}, so no path leaves the directory.
+ * as the local receiver writes them, or a copy of a bucket ({@code aws s3 sync}, digests included). A directory cannot
+ * be listed from a key onwards, so one day's directory is read and filtered; keys come only from
+ * {@link ObjectKeyLayout} and {@link DigestLayout}, so no path leaves the directory.
  */
 public final class DirectoryArchiveReader implements ArchiveReader {
 
@@ -33,7 +37,7 @@ public final class DirectoryArchiveReader implements ArchiveReader {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
                 String key = prefix + p.getFileName();
-                if (key.compareTo(startAfter) > 0 && Files.isRegularFile(p)) {
+                if (key.compareTo(startAfter) > 0 && Files.isRegularFile(p) && isKey(key)) {
                     Instant modified = Files.getLastModifiedTime(p).toInstant();
                     objects.add(new StoredObject(key, modified));
                 }
@@ -46,6 +50,25 @@ public final class DirectoryArchiveReader implements ArchiveReader {
         return objects;
     }
 
+    /**
+     * Hidden files (a temp file of an older receiver, say) are never objects; under {@code logs/} only the keys the
+     * receiver writes are. Other prefixes (the digests') hold files of their own layout.
+     */
+    private static boolean isKey(String key) {
+        if (key.substring(key.lastIndexOf('/') + 1).startsWith(".")) {
+            return false;
+        }
+        if (!key.startsWith(ObjectKeyLayout.ROOT)) {
+            return true;
+        }
+        try {
+            ObjectKeyLayout.parse(key);
+            return true;
+        } catch (InvalidObjectKeyException e) {
+            return false;
+        }
+    }
+
     @Override
     public byte[] read(String key) {
         try {
@@ -53,6 +76,22 @@ public final class DirectoryArchiveReader implements ArchiveReader {
         } catch (IOException e) {
             throw new ArchiveReadException("could not read " + resolve(key) + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public VersionedObject readCurrent(String key) {
+        Path file = resolve(key);
+        try {
+            return new VersionedObject(Files.readAllBytes(file), null, Files.getLastModifiedTime(file).toInstant());
+        } catch (IOException e) {
+            throw new ArchiveReadException("could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A directory keeps no versions: a version other than the file itself cannot be read. */
+    @Override
+    public Optional<byte[]> readVersion(String key, String versionId) {
+        return Optional.empty();
     }
 
     @Override
@@ -66,7 +105,8 @@ public final class DirectoryArchiveReader implements ArchiveReader {
     }
 
     private Path resolve(String key) {
-        if (!key.startsWith(ObjectKeyLayout.ROOT) || key.contains("..") || key.contains("\\")) {
+        boolean underRoot = key.startsWith(ObjectKeyLayout.ROOT) || key.startsWith(DigestLayout.ROOT);
+        if (!underRoot || key.contains("..") || key.contains("\\")) {
             throw new IllegalArgumentException("not a key of the layout: " + key);
         }
         return root.resolve(key);

@@ -2,9 +2,12 @@ package io.auditdrain.verifier.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -70,6 +73,37 @@ public final class S3ArchiveReader implements ArchiveReader {
             return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray();
         } catch (SdkException e) {
             throw failure("read s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public VersionedObject readCurrent(String key) {
+        try {
+            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket)
+                    .key(key).build());
+            return new VersionedObject(object.asByteArray(), object.response().versionId(),
+                    object.response().lastModified());
+        } catch (SdkException e) {
+            throw failure("read s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> readVersion(String key, String versionId) {
+        if (versionId == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key)
+                    .versionId(versionId).build()).asByteArray());
+        } catch (S3Exception e) {
+            // 404: no such key or version; 400: a version id this bucket never issued.
+            if (e.statusCode() == 404 || e.statusCode() == 400) {
+                return Optional.empty();
+            }
+            throw failure("read s3://" + bucket + "/" + key + " version " + versionId, e);
+        } catch (SdkException e) {
+            throw failure("read s3://" + bucket + "/" + key + " version " + versionId, e);
         }
     }
 

@@ -24,27 +24,37 @@ import software.amazon.awssdk.services.s3.S3Client;
 public record S3ClientConfig(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
 
     public static S3ClientConfig fromEnvironment(Environment env) {
-        Region region = env.get("AWS_REGION").or(() -> env.get("AWS_DEFAULT_REGION")).map(Region::of)
+        return new S3ClientConfig(region(env), endpoint(env, "AWS_ENDPOINT_URL_S3"), credentials(env));
+    }
+
+    /** {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}, else the SDK's profile. */
+    public static Region region(Environment env) {
+        return env.get("AWS_REGION").or(() -> env.get("AWS_DEFAULT_REGION")).map(Region::of)
                 .orElseGet(S3ClientConfig::regionFromProfile);
-        Optional<URI> endpoint = env.get("AWS_ENDPOINT_URL_S3").or(() -> env.get("AWS_ENDPOINT_URL")).map(v -> {
+    }
+
+    /** The service's own endpoint variable (e.g. {@code AWS_ENDPOINT_URL_S3}), else {@code AWS_ENDPOINT_URL}. */
+    public static Optional<URI> endpoint(Environment env, String serviceVariable) {
+        return env.get(serviceVariable).or(() -> env.get("AWS_ENDPOINT_URL")).map(v -> {
             URI uri = URI.create(v);
             if (uri.getScheme() == null || uri.getHost() == null) {
                 throw new ConfigurationException("AWS_ENDPOINT_URL must be a URL such as http://127.0.0.1:5000");
             }
             return uri;
         });
+    }
+
+    /** The static credentials in the environment, else the SDK's default chain. */
+    public static AwsCredentialsProvider credentials(Environment env) {
         Optional<String> key = env.get("AWS_ACCESS_KEY_ID");
         Optional<String> secret = env.get("AWS_SECRET_ACCESS_KEY");
-        AwsCredentialsProvider credentials;
         if (key.isPresent() && secret.isPresent()) {
             Optional<String> token = env.get("AWS_SESSION_TOKEN");
-            credentials = StaticCredentialsProvider.create(token.isPresent()
+            return StaticCredentialsProvider.create(token.isPresent()
                     ? AwsSessionCredentials.create(key.get(), secret.get(), token.get())
                     : AwsBasicCredentials.create(key.get(), secret.get()));
-        } else {
-            credentials = DefaultCredentialsProvider.builder().build();
         }
-        return new S3ClientConfig(region, endpoint, credentials);
+        return DefaultCredentialsProvider.builder().build();
     }
 
     public S3Client build() {

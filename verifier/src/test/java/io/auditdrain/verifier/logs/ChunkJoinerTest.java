@@ -119,4 +119,23 @@ class ChunkJoinerTest {
         assertTrue(new StatementMatcher("customer_audit_events", "pgaudit-smoke-1-abc").match(joined).isEmpty(),
                 "a tag only among the bind values must not count");
     }
+
+    @Test
+    void gives_each_log_line_of_a_message_apart_with_the_detail_after_the_statement() {
+        ChunkJoiner joiner = new ChunkJoiner();
+        String head = "<134>1 2026-01-01T00:00:00+00:00 host app postgres.42 - [DATABASE] [9-";
+        joiner.accept(message(head + "1]  sql_error_code = 00000 log_line=\"4\" LOG:  execute <unnamed>: INSERT INTO t"));
+        joiner.accept(message(head + "2]  (a) VALUES ($1)"));
+        joiner.accept(message(head + "3]  sql_error_code = 00000 log_line=\"5\" DETAIL:  parameters: $1 = 'x"));
+        ChunkJoiner.Part part = (ChunkJoiner.Part) joiner.collect(message(head + "4]  y'")).orElseThrow();
+        List<LoggedMessage> lines = joiner.lines(part);
+
+        assertEquals(2, lines.size());
+        assertEquals(" sql_error_code = 00000 log_line=\"4\" LOG:  execute <unnamed>: INSERT INTO t (a) VALUES ($1)",
+                lines.get(0).compact());
+        assertEquals(4, lines.get(0).chunks(), "the message counts all its chunks, as accept() does");
+        assertEquals(" sql_error_code = 00000 log_line=\"5\" DETAIL:  parameters: $1 = 'x y'", lines.get(1).compact());
+        assertEquals(2, lines.get(1).chunks());
+        assertEquals(lines.get(0).timestamp(), lines.get(1).timestamp());
+    }
 }

@@ -1,6 +1,7 @@
 package io.auditdrain.verifier.testsupport;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -35,6 +36,7 @@ public final class DrainSimulator implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
     private volatile int objectsWritten;
+    private final List<String> drainedTexts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public DrainSimulator(Path csvLog, DrainedObjects store, String app, HerokuPostgresLines format,
                           Function<LogMessage, List<LogMessage>> rewrite) {
@@ -56,6 +58,28 @@ public final class DrainSimulator implements AutoCloseable {
         return objectsWritten;
     }
 
+    /**
+     * Waits until a drained Postgres message contains {@code text} (a marker the test logged last), so that everything
+     * logged before it is in the store; fails after {@code timeout}.
+     */
+    public void awaitDrained(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (drainedTexts.stream().noneMatch(t -> t.contains(text))) {
+            if (failure.get() != null) {
+                throw new AssertionError("the drain simulator failed", failure.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not drained within " + timeout + ": " + text);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     private void loop() {
         try {
             while (running) {
@@ -67,6 +91,7 @@ public final class DrainSimulator implements AutoCloseable {
                     messages.add(HerokuPostgresLines.routerLine(Instant.now()));
                     store.write(app, messages);
                     objectsWritten++;
+                    drainedTexts.addAll(messages);
                 }
                 Thread.sleep(100);
             }

@@ -39,6 +39,11 @@ public interface DrainedObjects {
 
     /** Stores {@code messages} as one object under the key of {@code keyTime}; returns its key. */
     default String write(String app, Instant keyTime, List<String> messages) {
+        return write(new ObjectKey(app, keyTime.toEpochMilli(), UUID.randomUUID()), messages);
+    }
+
+    /** Stores {@code messages} as one object under {@code key}; returns the key. */
+    default String write(ObjectKey objectKey, List<String> messages) {
         ByteSink lines = new ByteSink(4096);
         for (String m : messages) {
             byte[] b = m.getBytes(StandardCharsets.UTF_8);
@@ -48,7 +53,7 @@ public interface DrainedObjects {
         try (GzipEncoder encoder = new GzipEncoder(6)) {
             gzip = encoder.encode(lines.toByteArray());
         }
-        String key = new ObjectKey(app, keyTime.toEpochMilli(), UUID.randomUUID()).toString();
+        String key = objectKey.toString();
         put(key, gzip);
         return key;
     }

@@ -17,7 +17,7 @@ public record HerokuPostgresLines(String attachment, boolean attachmentAfterSequ
         return new HerokuPostgresLines("DATABASE", false, 10_000);
     }
 
-    /** The fields Heroku's log_line_prefix puts before the severity. */
+    /** The fields Heroku's log_line_prefix puts before the severity; {@code user} null leaves that field out. */
     public record Prefix(String timeMs, long pid, String procStart, String sessionId, String vtid, String tid,
                          long logLine, String database, String connectionSource, String user,
                          String applicationName) {
@@ -27,11 +27,22 @@ public record HerokuPostgresLines(String attachment, boolean attachmentAfterSequ
                     "3/17", "0", 1, "d1abc2def3", "10.0.0.1(40000)", user, "web.1");
         }
 
+        /** A prefix of a line logged at {@code time}, line {@code logLine} of its session. */
+        public static Prefix at(Instant time, long pid, long logLine, String user, String applicationName) {
+            String ms = time.truncatedTo(ChronoUnit.MILLIS).toString().replace('T', ' ').replace("Z", "");
+            if (ms.length() == 19) {
+                ms += ".000";
+            }
+            return new Prefix(ms + " UTC", pid, "2026-01-01 00:00:00 UTC", Long.toHexString(pid) + ".1f2e", "3/17",
+                    "0", logLine, "d1abc2def3", "10.0.0.1(40000)", user, applicationName);
+        }
+
         String render() {
             return " sql_error_code = 00000 time_ms = \"" + timeMs + "\" pid=\"" + pid + "\" proc_start_time=\""
                     + procStart + "\" session_id=\"" + sessionId + "\" vtid=\"" + vtid + "\" tid=\"" + tid
                     + "\" log_line=\"" + logLine + "\" database=\"" + database + "\" connection_source=\""
-                    + connectionSource + "\" user=\"" + user + "\" application_name=\"" + applicationName + "\" ";
+                    + connectionSource + "\"" + (user == null ? "" : " user=\"" + user + "\"")
+                    + " application_name=\"" + applicationName + "\" ";
         }
     }
 

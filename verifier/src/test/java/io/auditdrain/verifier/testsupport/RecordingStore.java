@@ -2,8 +2,10 @@ package io.auditdrain.verifier.testsupport;
 
 import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
+import io.auditdrain.verifier.store.VersionedObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** An object store that notes every listing and read, so that tests can see what a search asked for. */
 public final class RecordingStore implements ArchiveReader {
@@ -38,6 +40,18 @@ public final class RecordingStore implements ArchiveReader {
     public byte[] read(String key) {
         reads.add(key);
         return delegate.read(key);
+    }
+
+    @Override
+    public VersionedObject readCurrent(String key) {
+        reads.add(key);
+        return delegate.readCurrent(key);
+    }
+
+    @Override
+    public Optional<byte[]> readVersion(String key, String versionId) {
+        reads.add(key + "?versionId=" + versionId);
+        return delegate.readVersion(key, versionId);
     }
 
     @Override

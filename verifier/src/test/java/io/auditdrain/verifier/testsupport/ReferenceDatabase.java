@@ -6,8 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -47,8 +51,52 @@ public final class ReferenceDatabase {
         return instance;
     }
 
-    /** Applies every migration again: they are idempotent, so this undoes whatever a test broke. */
+    /**
+     * What tests may break that the migrations do not set back, since it lies outside the tables, roles and grants
+     * they manage (cluster-wide memberships and parameter grants, objects tests add): undone before the migrations
+     * run again.
+     */
+    private static final String UNDO_TEST_DRIFT = """
+            REVOKE audit_owner, pg_write_all_data, pg_execute_server_program, pg_write_server_files FROM raptor_app;
+            DO $$
+            DECLARE r text;
+            BEGIN
+                FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE 'drift\\_%' OR rolname = 'audit_archiver' LOOP
+                    EXECUTE format('DROP OWNED BY %I', r);
+                    EXECUTE format('DROP ROLE %I', r);
+                END LOOP;
+            END
+            $$;
+            REVOKE SET, ALTER SYSTEM ON PARAMETER session_replication_role, log_statement, log_min_messages
+                FROM raptor_app, PUBLIC;
+            ALTER ROLE raptor_app RESET session_replication_role;
+            ALTER ROLE raptor_app RESET log_min_messages;
+            ALTER DATABASE auditdrain RESET session_replication_role;
+            ALTER DATABASE auditdrain RESET log_min_messages;
+            DROP SCHEMA IF EXISTS drift CASCADE;
+            DROP TABLE IF EXISTS drift_invoices, drift_refunds CASCADE;
+            DO $$
+            DECLARE f regprocedure;
+            BEGIN
+                FOR f IN SELECT oid::regprocedure FROM pg_proc WHERE proname LIKE 'drift\\_%' LOOP
+                    EXECUTE format('DROP FUNCTION %s CASCADE', f);
+                END LOOP;
+            END
+            $$;
+            REVOKE ALL ON TABLE users, sessions, passkeys FROM PUBLIC;
+            REVOKE CREATE ON SCHEMA public FROM raptor_app, PUBLIC;
+            ALTER TABLE customer_audit_events DISABLE ROW LEVEL SECURITY;
+            DROP POLICY IF EXISTS drift_policy ON customer_audit_events;
+            """;
+
+    /**
+     * Applies every migration again: they are idempotent, so this undoes whatever a test broke, together with
+     * {@link #UNDO_TEST_DRIFT}. Tests that break something else name their objects and roles {@code drift_*}.
+     */
     public void reset() {
+        if (instance != null) {
+            server.psql(DATABASE, "SET client_min_messages = error", UNDO_TEST_DRIFT);
+        }
         for (Path migration : migrations()) {
             try {
                 server.psql(DATABASE, Files.readString(migration));
@@ -81,6 +129,29 @@ public final class ReferenceDatabase {
     /** The owner's URL, Heroku style. */
     public String ownerUrl() {
         return server.herokuUrl(OWNER_ROLE, ownerPassword, DATABASE);
+    }
+
+    /** A session of the restricted role itself, as the application has (to show what a bypass can do). */
+    public Connection connectAsApp() {
+        return connect(APP_ROLE, appPassword);
+    }
+
+    /** A session of the owner, as an application that connects with the owner's URL has. */
+    public Connection connectAsOwner() {
+        return connect(OWNER_ROLE, ownerPassword);
+    }
+
+    /** A session of any role the test created with a password. */
+    public Connection connect(String user, String password) {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("ApplicationName", "raptor-web");
+        try {
+            return DriverManager.getConnection(server.jdbcUrl(DATABASE), props);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not connect as " + user, e);
+        }
     }
 
     /** The owner's URL, JDBC style with the credentials as parameters. */

@@ -1,0 +1,185 @@
+package io.auditdrain.digester;
+
+import io.auditdrain.core.AppName;
+import io.auditdrain.core.StoreLocation;
+import io.auditdrain.digest.DigestInterval;
+import io.auditdrain.digest.SigningAlgorithm;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything the digester is told by its environment, read and validated once at start, every problem reported at
+ * once. The names and defaults are the digester table of README.md (a test checks it).
+ *
+ * @param bucket            the log bucket (the digester reads {@code logs/} and writes {@code digests/})
+ * @param keyId             the KMS key that signs: key ARN, key id or {@code alias/...}
+ * @param interval          the length of a digest's interval
+ * @param grace             how long after an interval's end it is closed (objects still arriving are included)
+ * @param lateWindow        how far back each run looks for objects that arrived after their interval's digest
+ * @param apps              apps that get digests even before their first object; every app under {@code logs/}
+ *                          gets them anyway
+ * @param maxIntervals      at most this many digests per app and run (a backlog is caught up over several runs)
+ */
+public record DigesterConfig(
+        String bucket,
+        String keyId,
+        SigningAlgorithm algorithm,
+        Duration interval,
+        Duration grace,
+        Duration lateWindow,
+        Set<String> apps,
+        int maxIntervals,
+        String region,
+        Optional<URI> endpoint) {
+
+    public static final String STORE = "AUDITDRAIN_STORE";
+    public static final String KEY_ID = "AUDITDRAIN_DIGEST_KEY_ID";
+    public static final String SIGNING_ALGORITHM = "AUDITDRAIN_DIGEST_SIGNING_ALGORITHM";
+    public static final String INTERVAL_MINUTES = "AUDITDRAIN_DIGEST_INTERVAL_MINUTES";
+    public static final String GRACE_MINUTES = "AUDITDRAIN_DIGEST_GRACE_MINUTES";
+    public static final String LATE_WINDOW_HOURS = "AUDITDRAIN_DIGEST_LATE_WINDOW_HOURS";
+    public static final String APPS = "AUDITDRAIN_DIGEST_APPS";
+    public static final String MAX_INTERVALS = "AUDITDRAIN_DIGEST_MAX_INTERVALS";
+    public static final String AWS_REGION = "AWS_REGION";
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+    static final int DEFAULT_INTERVAL_MINUTES = 60;
+    static final int DEFAULT_GRACE_MINUTES = 10;
+    static final int DEFAULT_LATE_WINDOW_HOURS = 24;
+    static final int DEFAULT_MAX_INTERVALS = 48;
+
+    /** Every variable the digester reads, with its default ("" when it has none), as README.md documents them. */
+    static final Map<String, String> DOCUMENTED_DEFAULTS = documented();
+
+    public DigesterConfig {
+        apps = Collections.unmodifiableSet(new TreeSet<>(apps));
+    }
+
+    /** Reads and validates the configuration; throws {@link IllegalArgumentException} listing every problem. */
+    public static DigesterConfig fromEnvironment(Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        String bucket = null;
+        String store = blankToNull(env.get(STORE));
+        if (store == null) {
+            problems.add(STORE + " is required: s3://<bucket>");
+        } else {
+            try {
+                if (StoreLocation.parse(store) instanceof StoreLocation.S3Bucket s3) {
+                    bucket = s3.bucket();
+                } else {
+                    problems.add(STORE + " must be s3://<bucket>: digests are signed with KMS and kept beside the"
+                            + " objects, was: " + store);
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(STORE + ": " + e.getMessage());
+            }
+        }
+        String keyId = blankToNull(env.get(KEY_ID));
+        if (keyId == null) {
+            problems.add(KEY_ID + " is required: the ARN or alias/... of the KMS signing key");
+        } else if (!keyId.matches("[A-Za-z0-9:/_+=,.@-]{1,2048}")) {
+            problems.add(KEY_ID + " must be a KMS key ARN, key id or alias/..., was: " + keyId);
+        }
+        SigningAlgorithm algorithm = SigningAlgorithm.ECDSA_SHA_256;
+        String algorithmValue = blankToNull(env.get(SIGNING_ALGORITHM));
+        if (algorithmValue != null) {
+            try {
+                algorithm = SigningAlgorithm.fromKmsName(algorithmValue.strip());
+            } catch (IllegalArgumentException e) {
+                problems.add(SIGNING_ALGORITHM + ": " + e.getMessage());
+            }
+        }
+        int intervalMinutes = intSetting(problems, env, INTERVAL_MINUTES, DEFAULT_INTERVAL_MINUTES, 5, 1440);
+        Duration interval = Duration.ofMinutes(intervalMinutes);
+        if (!DigestInterval.isValidLength(interval)) {
+            problems.add(INTERVAL_MINUTES + " must divide a day (5, 10, 15, 30, 60, 120, ... 1440), was: "
+                    + intervalMinutes);
+        }
+        int graceMinutes = intSetting(problems, env, GRACE_MINUTES, DEFAULT_GRACE_MINUTES, 1, 1440);
+        int lateHours = intSetting(problems, env, LATE_WINDOW_HOURS, DEFAULT_LATE_WINDOW_HOURS, 0, 24 * 30);
+        int maxIntervals = intSetting(problems, env, MAX_INTERVALS, DEFAULT_MAX_INTERVALS, 1, 10_000);
+        Set<String> apps = new TreeSet<>();
+        String appList = blankToNull(env.get(APPS));
+        if (appList != null) {
+            for (String app : appList.split("[,\\s]+")) {
+                if (app.isEmpty()) {
+                    continue;
+                }
+                if (AppName.isValid(app)) {
+                    apps.add(app);
+                } else {
+                    problems.add(APPS + " holds an invalid Heroku app name: " + app);
+                }
+            }
+        }
+        String region = blankToNull(env.get(AWS_REGION));
+        if (region == null) {
+            problems.add(AWS_REGION + " is required (Lambda sets it)");
+        }
+        Optional<URI> endpoint = Optional.empty();
+        String endpointValue = blankToNull(env.get(AWS_ENDPOINT_URL));
+        if (endpointValue != null) {
+            try {
+                URI uri = new URI(endpointValue);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new URISyntaxException(endpointValue, "not an http(s) URL");
+                }
+                endpoint = Optional.of(uri);
+            } catch (URISyntaxException e) {
+                problems.add(AWS_ENDPOINT_URL + " must be an http(s) URL, was: " + endpointValue);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid digester configuration: " + String.join("; ", problems));
+        }
+        return new DigesterConfig(bucket, keyId, algorithm, interval, Duration.ofMinutes(graceMinutes),
+                Duration.ofHours(lateHours), apps, maxIntervals, region, endpoint);
+    }
+
+    private static int intSetting(List<String> problems, Map<String, String> env, String name, int def, int min,
+                                  int max) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return def;
+        }
+        try {
+            int v = Integer.parseInt(value.strip());
+            if (v < min || v > max) {
+                problems.add(name + " must be between " + min + " and " + max + ", was: " + v);
+                return def;
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problems.add(name + " must be a whole number, was: " + value);
+            return def;
+        }
+    }
+
+    private static Map<String, String> documented() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put(STORE, "");
+        map.put(KEY_ID, "");
+        map.put(SIGNING_ALGORITHM, SigningAlgorithm.ECDSA_SHA_256.name());
+        map.put(INTERVAL_MINUTES, Integer.toString(DEFAULT_INTERVAL_MINUTES));
+        map.put(GRACE_MINUTES, Integer.toString(DEFAULT_GRACE_MINUTES));
+        map.put(LATE_WINDOW_HOURS, Integer.toString(DEFAULT_LATE_WINDOW_HOURS));
+        map.put(APPS, "");
+        map.put(MAX_INTERVALS, Integer.toString(DEFAULT_MAX_INTERVALS));
+        map.put(AWS_REGION, "");
+        map.put(AWS_ENDPOINT_URL, "");
+        return Collections.unmodifiableMap(map);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,210 @@
+package io.auditdrain.digester;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.auditdrain.digest.DigestEntry;
+import io.auditdrain.digest.DigestLayout;
+import io.auditdrain.digest.DigestVerifier;
+import io.auditdrain.digest.Sha256;
+import io.auditdrain.digest.SignedDigest;
+import io.auditdrain.digester.aws.S3ArchiveBucket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The digester against moto's S3 and KMS: what it writes, signs, links and records late. */
+class ArchiveDigesterIT {
+
+    private static final String APP = TestArchive.APP;
+    private static final Instant DAY = Instant.parse("2026-03-14T00:00:00Z");
+    private static final Instant NEXT_MORNING = Instant.parse("2026-03-15T00:30:00Z");
+
+    private TestArchive archive;
+
+    @BeforeEach
+    void setUp() {
+        archive = new TestArchive();
+    }
+
+    @AfterEach
+    void tearDown() {
+        archive.close();
+    }
+
+    private static Instant at(String time) {
+        return Instant.parse("2026-03-14T" + time + "Z");
+    }
+
+    @Test
+    void every_closed_hour_from_the_first_object_gets_a_signed_digest_of_exactly_its_objects() {
+        String a = archive.putObject(APP, at("01:15:02.250"), "<134>1 2026-03-14T01:15:02+00:00 host app web.1 - a");
+        String b = archive.putObject(APP, at("01:59:59.999"), "<134>1 2026-03-14T01:59:59+00:00 host app web.1 - b");
+        String c = archive.putObject(APP, at("05:00:00.000"), "<134>1 2026-03-14T05:00:00+00:00 host app web.1 - c");
+        archive.putObject("other-app", at("03:00:00"), "<134>1 2026-03-14T03:00:00+00:00 host app web.1 - o");
+
+        ArchiveDigester.Run run = archive.digester(NEXT_MORNING, Set.of()).run(() -> true);
+
+        assertFalse(run.failed(), run.toString());
+        List<SignedDigest> digests = archive.digests(APP);
+        // 01:00 to 23:00 are closed; 00:00-01:00 of the next day ends at 01:00 + 10 min grace, after 00:30.
+        assertEquals(23, digests.size());
+        assertEquals(DigestLayout.key(APP, at("01:00:00")), digests.get(0).digest().key());
+        assertEquals(DigestLayout.key(APP, at("23:00:00")), digests.get(22).digest().key());
+        assertEquals(List.of(a, b), keys(digests.get(0).digest().objects()));
+        assertEquals(List.of(), digests.get(1).digest().objects(), "an empty hour still gets a digest");
+        assertEquals(List.of(c), keys(digests.get(4).digest().objects()));
+        DigestEntry first = digests.get(0).digest().objects().get(0);
+        byte[] stored = archive.get(a);
+        assertEquals(Sha256.hex(stored), first.sha256());
+        assertEquals(stored.length, first.size());
+        assertTrue(first.versionId() != null && !first.versionId().isEmpty());
+
+        DigestVerifier verifier = archive.verifier();
+        assertNull(digests.get(0).digest().previous(), "the first digest starts the chain");
+        for (int i = 0; i < digests.size(); i++) {
+            assertTrue(verifier.signatureValid(digests.get(i)), digests.get(i).digest().key());
+            assertEquals(archive.keyArn, digests.get(i).signature().keyId());
+            if (i > 0) {
+                assertEquals(Optional.empty(), DigestVerifier.linkProblem(digests.get(i - 1), digests.get(i)));
+            }
+        }
+        assertEquals(21, archive.digests("other-app").size(), "every app under logs/ gets its own chain, from 03:00");
+    }
+
+    @Test
+    void a_later_run_writes_only_what_has_become_due_and_continues_the_chain() {
+        archive.putObject(APP, at("22:10:00"), "<134>1 2026-03-14T22:10:00+00:00 host app web.1 - a");
+        archive.digester(NEXT_MORNING, Set.of()).run(() -> true);
+        assertEquals(2, archive.digests(APP).size());
+
+        ArchiveDigester.Run same = archive.digester(NEXT_MORNING.plusSeconds(60), Set.of()).run(() -> true);
+        assertEquals(List.of(), same.apps().get(0).written());
+
+        ArchiveDigester.Run later = archive.digester(NEXT_MORNING.plus(Duration.ofHours(1)), Set.of())
+                .run(() -> true);
+        assertEquals(List.of("digests/acme-api/2026/03/15/0000.jsonl"), later.apps().get(0).written());
+        List<SignedDigest> digests = archive.digests(APP);
+        assertEquals(Optional.empty(), DigestVerifier.linkProblem(digests.get(1), digests.get(2)));
+    }
+
+    @Test
+    void an_object_that_arrives_after_its_digest_is_recorded_as_late_in_the_next_one() {
+        archive.putObject(APP, at("21:05:00"), "<134>1 2026-03-14T21:05:00+00:00 host app web.1 - on time");
+        archive.digester(NEXT_MORNING, Set.of()).run(() -> true);
+        String late = archive.putObject(APP, at("22:59:58"), "<134>1 2026-03-14T22:59:58+00:00 host app web.1 - retry");
+
+        ArchiveDigester.Run run = archive.digester(NEXT_MORNING.plus(Duration.ofHours(1)), Set.of()).run(() -> true);
+
+        assertEquals(1, run.apps().get(0).lateObjects());
+        SignedDigest next = archive.digests(APP).get(3);
+        assertEquals("digests/acme-api/2026/03/15/0000.jsonl", next.digest().key());
+        assertEquals(List.of(late), keys(next.digest().lateObjects()));
+        assertEquals(Sha256.hex(archive.get(late)), next.digest().lateObjects().get(0).sha256());
+        assertEquals(List.of(), next.digest().objects());
+
+        ArchiveDigester.Run again = archive.digester(NEXT_MORNING.plus(Duration.ofHours(2)), Set.of())
+                .run(() -> true);
+        assertEquals(0, again.apps().get(0).lateObjects(), "a late object is recorded once");
+    }
+
+    @Test
+    void an_overwritten_object_is_not_recorded_again_so_that_verify_archive_sees_the_change() {
+        String key = archive.putObject(APP, at("21:05:00"), "<134>1 2026-03-14T21:05:00+00:00 host app web.1 - a");
+        archive.digester(NEXT_MORNING, Set.of()).run(() -> true);
+        archive.put(key, TestArchive.gzipLines("<134>1 2026-03-14T21:05:00+00:00 host app web.1 - changed"));
+
+        ArchiveDigester.Run run = archive.digester(NEXT_MORNING.plus(Duration.ofHours(1)), Set.of()).run(() -> true);
+
+        assertEquals(0, run.apps().get(0).lateObjects());
+    }
+
+    @Test
+    void a_configured_app_without_objects_gets_empty_digests_from_the_last_closed_hour_on() {
+        ArchiveDigester.Run run = archive.digester(at("10:05:00"), Set.of("quiet-app")).run(() -> true);
+        // 09:00-10:00 is due at 10:10; at 10:05 the newest closed hour is 08:00-09:00.
+        assertEquals(List.of("digests/quiet-app/2026/03/14/0800.jsonl"), run.apps().get(0).written());
+        ArchiveDigester.Run later = archive.digester(at("12:30:00"), Set.of("quiet-app")).run(() -> true);
+        assertEquals(List.of("digests/quiet-app/2026/03/14/0900.jsonl", "digests/quiet-app/2026/03/14/1000.jsonl",
+                "digests/quiet-app/2026/03/14/1100.jsonl"), later.apps().get(0).written());
+        assertTrue(archive.digests("quiet-app").stream().allMatch(d -> d.digest().objects().isEmpty()));
+    }
+
+    @Test
+    void the_per_run_limit_leaves_the_backlog_to_the_next_runs() {
+        archive.putObject(APP, at("00:00:01"), "<134>1 2026-03-14T00:00:01+00:00 host app web.1 - a");
+        ArchiveDigester.Run run = archive.digester(NEXT_MORNING, Set.of(), 5).run(() -> true);
+        assertEquals(5, run.apps().get(0).written().size());
+        assertTrue(run.apps().get(0).behind());
+        for (int i = 0; i < 4; i++) {
+            archive.digester(NEXT_MORNING, Set.of(), 5).run(() -> true);
+        }
+        List<SignedDigest> digests = archive.digests(APP);
+        assertEquals(24, digests.size());
+        for (int i = 1; i < digests.size(); i++) {
+            assertEquals(Optional.empty(), DigestVerifier.linkProblem(digests.get(i - 1), digests.get(i)));
+        }
+    }
+
+    @Test
+    void names_the_receiver_cannot_have_written_are_left_out_of_digests() {
+        String good = archive.putObject(APP, at("21:05:00"), "<134>1 2026-03-14T21:05:00+00:00 host app web.1 - a");
+        archive.put("logs/acme-api/2026/03/14/" + at("21:06:00").toEpochMilli() + "-not-a-uuid.gz",
+                TestArchive.gzipLines("planted"));
+        archive.put("logs/NOT_AN_APP/2026/03/14/x.gz", TestArchive.gzipLines("planted"));
+
+        ArchiveDigester.Run run = archive.digester(NEXT_MORNING, Set.of()).run(() -> true);
+
+        assertEquals(List.of("NOT_AN_APP"), run.skippedNames());
+        assertEquals(List.of(good), keys(archive.digests(APP).get(0).digest().objects()));
+    }
+
+    @Test
+    void two_runs_at_once_leave_one_digest_per_hour_and_one_chain() throws Exception {
+        archive.putObject(APP, at("12:00:00"), "<134>1 2026-03-14T12:00:00+00:00 host app web.1 - a");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<ArchiveDigester.Run>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                runs.add(pool.submit(() -> archive.digester(NEXT_MORNING, Set.of()).run(() -> true)));
+            }
+            for (Future<ArchiveDigester.Run> run : runs) {
+                assertFalse(run.get().failed(), run.get().toString());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<SignedDigest> digests = archive.digests(APP);
+        assertEquals(12, digests.size());
+        for (int i = 1; i < digests.size(); i++) {
+            assertEquals(Optional.empty(), DigestVerifier.linkProblem(digests.get(i - 1), digests.get(i)));
+        }
+    }
+
+    @Test
+    void the_digester_refuses_to_write_anything_but_a_digest_key() {
+        S3ArchiveBucket bucket = new S3ArchiveBucket(archive.s3, archive.bucket);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> bucket.putDigest("logs/acme-api/2026/03/14/x.gz", new byte[] {1}));
+        assertTrue(bucket.putDigest("digests/acme-api/2026/03/14/0000.jsonl", new byte[] {1}));
+        assertFalse(bucket.putDigest("digests/acme-api/2026/03/14/0000.jsonl", new byte[] {2}),
+                "an existing digest is never overwritten");
+        assertEquals(1, archive.get("digests/acme-api/2026/03/14/0000.jsonl")[0]);
+    }
+
+    private static List<String> keys(List<DigestEntry> entries) {
+        return entries.stream().map(DigestEntry::key).collect(Collectors.toList());
+    }
+}

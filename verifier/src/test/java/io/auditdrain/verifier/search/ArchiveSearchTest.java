@@ -1,0 +1,230 @@
+package io.auditdrain.verifier.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.auditdrain.core.ObjectKey;
+import io.auditdrain.core.ObjectKeyLayout;
+import io.auditdrain.verifier.db.SqlIdentifier;
+import io.auditdrain.verifier.store.DirectoryArchiveReader;
+import io.auditdrain.verifier.testsupport.DrainedObjects;
+import io.auditdrain.verifier.testsupport.RecordingStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * search over objects in a directory store, written as the receiver writes them, with Heroku Postgres lines as
+ * Heroku sends them: statements in several chunks, across objects and across midnight.
+ */
+class ArchiveSearchTest {
+
+    private static final String APP = "acme-api";
+    private static final String AUDIT = "customer_audit_events";
+
+    @TempDir
+    Path dir;
+    private DrainedObjects objects;
+
+    @BeforeEach
+    void setUp() {
+        objects = DrainedObjects.directory(dir);
+    }
+
+    /** The prefix Heroku writes before each log line of a Postgres message. */
+    private static String prefix(Instant t, long pid, int logLine, String user) {
+        return " sql_error_code = 00000 time_ms = \"" + t.toString().replace("T", " ").replace("Z", "") + " UTC\""
+                + " pid=\"" + pid + "\" proc_start_time=\"2026-03-14 00:00:00 UTC\" session_id=\"6790a3b1." + pid
+                + "\" vtid=\"3/17\" tid=\"0\" log_line=\"" + logLine + "\" database=\"d1abc\" connection_source="
+                + "\"10.0.0.1(40000)\" user=\"" + user + "\" application_name=\"web.1\" ";
+    }
+
+    /** Chunk {@code m} of message {@code n} of process {@code pid}, stamped {@code t}. */
+    private static String chunk(Instant t, long pid, long n, int m, String text) {
+        return "<134>1 " + t.toString().replace("Z", "+00:00") + " host app postgres." + pid + " - [DATABASE] [" + n
+                + "-" + m + "] " + text;
+    }
+
+    private static String router(Instant t) {
+        return "<158>1 " + t.toString().replace("Z", "+00:00") + " host heroku router - at=info method=GET path=\"/\"";
+    }
+
+    private List<ArchiveSearch.Match> search(Instant from, Instant to, Optional<String> table, Optional<String> role,
+                                             Optional<String> contains) {
+        List<ArchiveSearch.Match> matches = new ArrayList<>();
+        new ArchiveSearch(new DirectoryArchiveReader(dir), APP, ArchiveSearch.Progress.NONE).search(
+                new ArchiveSearch.Criteria(from, to, table.map(SqlIdentifier::of), role, contains,
+                        Duration.ofMinutes(5)), matches::add);
+        return matches;
+    }
+
+    @Test
+    void a_statement_in_chunks_across_two_objects_and_across_midnight_is_one_record() {
+        Instant t = Instant.parse("2026-03-14T23:59:59Z");
+        Instant next = Instant.parse("2026-03-15T00:00:02Z");
+        String first = objects.write(APP, t, List.of(router(t.minusSeconds(1)),
+                chunk(t, 4242, 31, 1, prefix(t, 4242, 7, "raptor_app") + "LOG:  statement: INSERT INTO " + AUDIT),
+                chunk(t, 4242, 31, 2, " (id, dimension, customer_id, actor_id, actor_type, action)")));
+        String second = objects.write(APP, next, List.of(
+                chunk(t, 4242, 31, 3, "\tVALUES ('evt-1', 'billing', 42, 'usr_7', 'user', 'plan.changed')"),
+                router(next)));
+
+        List<ArchiveSearch.Match> matches = search(Instant.parse("2026-03-14T23:00:00Z"),
+                Instant.parse("2026-03-15T01:00:00Z"), Optional.of(AUDIT), Optional.empty(), Optional.empty());
+
+        assertEquals(1, matches.size(), matches.toString());
+        ArchiveSearch.Match m = matches.get(0);
+        assertEquals("INSERT INTO " + AUDIT + " (id, dimension, customer_id, actor_id, actor_type, action)"
+                + "\tVALUES ('evt-1', 'billing', 42, 'usr_7', 'user', 'plan.changed')", m.statement());
+        assertEquals(List.of(first, second), m.keys());
+        assertTrue(first.startsWith("logs/acme-api/2026/03/14/") && second.startsWith("logs/acme-api/2026/03/15/"));
+        assertEquals(t, m.timestamp());
+        assertEquals("4242", m.pid());
+        assertEquals("6790a3b1.4242", m.sessionId());
+        assertEquals("7", m.logLine());
+        assertEquals("raptor_app", m.user());
+        assertEquals("d1abc", m.database());
+        assertEquals("statement", m.kind());
+        assertNull(m.parameters());
+    }
+
+    @Test
+    void an_execute_line_carries_the_bind_values_of_its_detail_line() {
+        Instant t = Instant.parse("2026-03-14T12:00:00Z");
+        objects.write(APP, t, List.of(
+                chunk(t, 77, 5, 1, prefix(t, 77, 3, "raptor_app") + "LOG:  execute <unnamed>: INSERT INTO " + AUDIT
+                        + " (id, action) VALUES ($1, $2)"),
+                chunk(t, 77, 5, 2, prefix(t, 77, 4, "raptor_app") + "DETAIL:  parameters: $1 = 'evt-9', $2 = 'x'")));
+
+        List<ArchiveSearch.Match> matches = search(t, t.plusSeconds(1), Optional.empty(), Optional.empty(),
+                Optional.of("evt-9"));
+
+        assertEquals(1, matches.size(), matches.toString());
+        assertEquals("execute", matches.get(0).kind());
+        assertEquals("$1 = 'evt-9', $2 = 'x'", matches.get(0).parameters());
+        assertEquals("INSERT INTO " + AUDIT + " (id, action) VALUES ($1, $2)", matches.get(0).statement());
+    }
+
+    @Test
+    void the_table_role_and_text_criteria_each_narrow_the_records() {
+        Instant t = Instant.parse("2026-03-14T12:00:00Z");
+        List<String> lines = new ArrayList<>();
+        String[][] statements = {
+            {"raptor_app", "INSERT INTO " + AUDIT + " (id) VALUES ('a')"},
+            {"raptor_app", "UPDATE public." + AUDIT + " SET action = 'x' WHERE id = 'a'"},
+            {"raptor_app", "DELETE FROM \"" + AUDIT + "\" WHERE id = 'a'"},
+            {"raptor_app", "INSERT INTO users_history (operation) VALUES ('" + AUDIT + "')"},
+            {"audit_owner", "TRUNCATE " + AUDIT},
+            {"raptor_app", "SELECT * FROM " + AUDIT},
+        };
+        for (int i = 0; i < statements.length; i++) {
+            lines.add(chunk(t, 100 + i, 1, 1, prefix(t, 100 + i, 1, statements[i][0]) + "LOG:  statement: "
+                    + statements[i][1]));
+        }
+        objects.write(APP, t, lines);
+
+        Instant to = t.plusSeconds(1);
+        assertEquals(List.of("INSERT", "UPDATE", "DELETE", "TRUNCATE"), commands(search(t, to, Optional.of(AUDIT),
+                Optional.empty(), Optional.empty())), "writes of the table, not a mention in a literal or a SELECT");
+        assertEquals(List.of("INSERT", "UPDATE", "DELETE"), commands(search(t, to, Optional.of("public." + AUDIT),
+                Optional.of("raptor_app"), Optional.empty())));
+        assertEquals(List.of("UPDATE"), commands(search(t, to, Optional.of(AUDIT), Optional.empty(),
+                Optional.of("SET action"))));
+        assertEquals(6, search(t, to, Optional.empty(), Optional.empty(), Optional.empty()).size());
+    }
+
+    private static List<String> commands(List<ArchiveSearch.Match> matches) {
+        return matches.stream().map(m -> m.statement().split(" ")[0]).toList();
+    }
+
+    @Test
+    void only_the_keys_of_the_range_are_listed_and_lines_outside_it_are_dropped() {
+        Instant from = Instant.parse("2026-03-14T12:00:00Z");
+        Instant to = Instant.parse("2026-03-14T13:00:00Z");
+        String before = objects.write(APP, from.minusSeconds(1), List.of(chunk(from.minusSeconds(1), 1, 1, 1,
+                prefix(from.minusSeconds(1), 1, 1, "raptor_app") + "LOG:  statement: INSERT INTO " + AUDIT + " (id) VALUES ('early')")));
+        // Named after its newest line (13:02) but holding a line of 12:59:59 that waited in Logplex's buffer.
+        Instant waited = to.minusSeconds(1);
+        objects.write(APP, to.plusSeconds(120), List.of(
+                chunk(waited, 2, 1, 1, prefix(waited, 2, 1, "raptor_app") + "LOG:  statement: INSERT INTO " + AUDIT
+                        + " (id) VALUES ('buffered')"),
+                chunk(to.plusSeconds(120), 3, 1, 1, prefix(to.plusSeconds(120), 3, 1, "raptor_app")
+                        + "LOG:  statement: INSERT INTO " + AUDIT + " (id) VALUES ('too late')")));
+        String beyondMargin = objects.write(APP, to.plus(Duration.ofMinutes(6)), List.of(router(to)));
+        RecordingStore store = new RecordingStore(new DirectoryArchiveReader(dir));
+        List<ArchiveSearch.Match> matches = new ArrayList<>();
+
+        new ArchiveSearch(store, APP, ArchiveSearch.Progress.NONE).search(new ArchiveSearch.Criteria(from, to,
+                Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5)), matches::add);
+
+        assertEquals(List.of("INSERT INTO " + AUDIT + " (id) VALUES ('buffered')"),
+                matches.stream().map(ArchiveSearch.Match::statement).toList());
+        assertEquals(List.of(new RecordingStore.Listing("logs/acme-api/2026/03/14/",
+                ObjectKeyLayout.startAfter(APP, from))), store.listings());
+        assertTrue(!store.reads().contains(before) && !store.reads().contains(beyondMargin), store.reads().toString());
+        assertEquals(1, store.reads().size(), "each object in range read once: " + store.reads());
+    }
+
+    @Test
+    void objects_of_the_same_second_read_out_of_order_still_give_each_statement_whole_and_in_time_order() {
+        Instant t = Instant.parse("2026-03-14T12:00:05Z");
+        // Both objects are named after the same second; the one holding the end of message 8 sorts (and is read)
+        // after the one holding process 5's next message.
+        objects.write(new ObjectKey(APP, t.toEpochMilli(), UUID.fromString("00000000-0000-4000-8000-000000000001")),
+                List.of(chunk(t, 5, 8, 1, prefix(t, 5, 3, "raptor_app") + "LOG:  statement: INSERT INTO " + AUDIT),
+                        chunk(t, 5, 9, 1, prefix(t, 5, 4, "raptor_app") + "LOG:  statement: DELETE FROM " + AUDIT)));
+        objects.write(new ObjectKey(APP, t.toEpochMilli(), UUID.fromString("ffffffff-0000-4000-8000-000000000001")),
+                List.of(chunk(t, 5, 8, 2, " (id) VALUES ('late chunk')")));
+
+        List<ArchiveSearch.Match> matches = search(t, t.plusSeconds(1), Optional.of(AUDIT), Optional.empty(),
+                Optional.empty());
+
+        assertEquals(List.of("INSERT INTO " + AUDIT + " (id) VALUES ('late chunk')", "DELETE FROM " + AUDIT),
+                matches.stream().map(ArchiveSearch.Match::statement).toList());
+        assertEquals(2, matches.get(0).keys().size());
+    }
+
+    @Test
+    void a_line_stored_twice_by_two_drains_is_one_record() {
+        Instant t = Instant.parse("2026-03-14T12:00:00Z");
+        String line = chunk(t, 9, 4, 1, prefix(t, 9, 2, "raptor_app") + "LOG:  statement: INSERT INTO " + AUDIT
+                + " (id) VALUES ('once')");
+        objects.write(APP, t, List.of(line));
+        objects.write(APP, t, List.of(router(t), line));
+
+        assertEquals(1, search(t, t.plusSeconds(1), Optional.empty(), Optional.empty(), Optional.empty()).size());
+    }
+
+    @Test
+    void csv_quotes_what_needs_it_and_json_lines_hold_one_object_each() {
+        ArchiveSearch.Match m = new ArchiveSearch.Match(Instant.parse("2026-03-14T12:00:00Z"), "9", "s.9", "2",
+                "raptor_app", "d1abc", "web.1", "statement", null, "INSERT INTO t (a, b) VALUES ('say \"hi\"',\n1)",
+                null, List.of("logs/a/2026/03/14/x.gz"));
+        StringWriter csv = new StringWriter();
+        MatchFormat.CSV.start(new PrintWriter(csv, true));
+        MatchFormat.CSV.print(new PrintWriter(csv, true), m);
+        assertEquals("timestamp,pid,session_id,log_line,user,database,application_name,kind,duration_ms,statement,"
+                + "parameters,key\n2026-03-14T12:00:00Z,9,s.9,2,raptor_app,d1abc,web.1,statement,,\"INSERT INTO t (a, b)"
+                + " VALUES ('say \"\"hi\"\"',\n1)\",,logs/a/2026/03/14/x.gz\n", csv.toString().replace("\r\n", "\n"));
+        StringWriter jsonl = new StringWriter();
+        MatchFormat.JSONL.print(new PrintWriter(jsonl, true), m);
+        assertEquals("{\"timestamp\":\"2026-03-14T12:00:00Z\",\"pid\":\"9\",\"session_id\":\"s.9\",\"log_line\":\"2\","
+                + "\"user\":\"raptor_app\",\"database\":\"d1abc\",\"application_name\":\"web.1\",\"kind\":\"statement\","
+                + "\"duration_ms\":null,\"statement\":\"INSERT INTO t (a, b) VALUES ('say \\\"hi\\\"',\\n1)\","
+                + "\"parameters\":null,\"key\":\"logs/a/2026/03/14/x.gz\"}\n", jsonl.toString().replace("\r\n", "\n"));
+        StringWriter text = new StringWriter();
+        MatchFormat.TEXT.print(new PrintWriter(text, true), m);
+        assertEquals("2026-03-14T12:00:00Z  raptor_app@d1abc  pid 9  session s.9  INSERT INTO t (a, b) VALUES"
+                + " ('say \"hi\"',\\n1)  (logs/a/2026/03/14/x.gz)\n", text.toString().replace("\r\n", "\n"));
+    }
+}
