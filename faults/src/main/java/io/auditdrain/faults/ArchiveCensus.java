@@ -28,10 +28,14 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * @param copies for each batch marker, each stored copy of its lines (one per key holding any of them)
  * @param versions how many object versions each key has (a second version is a retry that overwrote)
  * @param objects keys that hold an object now
- * @param unmarkedLines lines that carry no batch marker (the suite sends none: a receiver that made one up)
+ * @param overflowNotices stored Logplex L10 notices (the senders put them in front of retries)
+ * @param unmarkedLines other lines without a batch marker (the suite sends none: a receiver that made one up)
  */
 record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versions, int objects,
-                     int unmarkedLines) {
+                     int overflowNotices, int unmarkedLines) {
+
+    /** What Logplex writes in its L10 notice, and the suite's senders too. */
+    static final String OVERFLOW_NOTICE = "Error L10 (output buffer overflow): ";
 
     private static final int READERS = 4;
 
@@ -50,6 +54,7 @@ record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versio
             page.deleteMarkers().stream().filter(DeleteMarkerEntry::isLatest).forEach(m -> deleted.add(m.key()));
         }
         Map<String, List<Copy>> copies = new ConcurrentHashMap<>();
+        AtomicInteger notices = new AtomicInteger();
         AtomicInteger unmarked = new AtomicInteger();
         // Objects are read a few at a time: the census runs after every scenario.
         ExecutorService readers = Executors.newFixedThreadPool(READERS);
@@ -57,7 +62,7 @@ record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versio
             List<Future<?>> reads = new ArrayList<>();
             for (String key : versions.keySet()) {
                 if (!deleted.contains(key)) { // a deleted key's lines are gone from a reader's view: lost
-                    reads.add(readers.submit(() -> read(s3, bucket, key, copies, unmarked)));
+                    reads.add(readers.submit(() -> read(s3, bucket, key, copies, notices, unmarked)));
                 }
             }
             for (Future<?> read : reads) {
@@ -71,17 +76,18 @@ record ArchiveCensus(Map<String, List<Copy>> copies, Map<String, Integer> versio
         } finally {
             readers.shutdownNow();
         }
-        return new ArchiveCensus(Map.copyOf(copies), versions, versions.size() - deleted.size(), unmarked.get());
+        return new ArchiveCensus(Map.copyOf(copies), versions, versions.size() - deleted.size(), notices.get(),
+                unmarked.get());
     }
 
     private static void read(S3Client s3, String bucket, String key, Map<String, List<Copy>> copies,
-                             AtomicInteger unmarked) {
+                             AtomicInteger notices, AtomicInteger unmarked) {
         byte[] gzip = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
         Map<String, List<String>> byBatch = new HashMap<>();
         for (String line : LineCodec.decodeAllUtf8(GzipDecoder.decode(gzip))) {
             MarkedBatches.Mark mark = MarkedBatches.markOf(line);
             if (mark == null) {
-                unmarked.incrementAndGet();
+                (line.contains(OVERFLOW_NOTICE) ? notices : unmarked).incrementAndGet();
             } else {
                 byBatch.computeIfAbsent(mark.marker(), m -> new ArrayList<>()).add(line);
             }

@@ -66,6 +66,10 @@ final class FaultReport {
         }
         long attempts = door.scenarios().stream().mapToLong(r -> r.tally().attempts()).sum();
         line("attempts sent at this door: %d, and %d while warming up", attempts, door.warmupAttempts());
+        line("L10 notices in front of retries: %d sent, %d stored (apart from their batches; a retry answered 5xx may"
+                        + " have stored its notice or not)",
+                door.scenarios().stream().mapToLong(r -> r.tally().noticesSent()).sum(),
+                door.scenarios().stream().mapToLong(r -> r.tally().noticesStored()).sum());
         text.append('\n');
     }
 

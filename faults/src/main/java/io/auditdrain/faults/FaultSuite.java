@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,6 +116,7 @@ public final class FaultSuite implements Callable<Integer> {
     private Path runDirectory;
     private final long startedNanos = System.nanoTime();
     private final Map<String, String> secrets = new TreeMap<>();
+    private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new FaultSuite())
@@ -151,7 +153,10 @@ public final class FaultSuite implements Callable<Integer> {
         FaultReport report = new FaultReport(heading());
         List<FaultReport.DoorResult> doors = new ArrayList<>();
         List<FaultReport.SlowClientPhase> phases = new ArrayList<>();
-        try (MotoServer moto = MotoServer.start()) {
+        // Interrupted (Ctrl-C), the suite still stops what it started: moto, the Lambda environments' JVMs.
+        Thread stop = new Thread(this::closeStarted, "faults-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try (MotoServer moto = started(MotoServer.start())) {
             proxy = FaultProxy.start(moto.endpoint());
             var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsEmulator.ACCESS_KEY,
                     AwsEmulator.SECRET_KEY));
@@ -167,7 +172,8 @@ public final class FaultSuite implements Callable<Integer> {
             Map<String, String> receiverEnvironment = Door.receiverEnvironment(proxy.endpoint(), BUCKET,
                     PARAMETER_PREFIX, secrets.keySet());
             if (only.contains("local")) {
-                try (LocalDoor door = LocalDoor.start(receiverEnvironment, runDirectory.resolve("local-door.log"))) {
+                try (LocalDoor door = started(LocalDoor.start(receiverEnvironment,
+                        runDirectory.resolve("local-door.log")))) {
                     doors.add(runDoor(door, senders, stderr));
                 }
                 report.door(doors.get(doors.size() - 1));
@@ -178,15 +184,15 @@ public final class FaultSuite implements Callable<Integer> {
                     return 2;
                 }
                 progress(stderr, "starting " + environments + " Lambda environments");
-                try (LambdaDoor door = LambdaDoor.start(receiverJar, TerraformModule.at(terraform),
-                        receiverEnvironment, environments, runDirectory)) {
+                try (LambdaDoor door = started(LambdaDoor.start(receiverJar, TerraformModule.at(terraform),
+                        receiverEnvironment, environments, runDirectory))) {
                     doors.add(runDoor(door, environments, stderr));
                 }
                 report.door(doors.get(doors.size() - 1));
             }
             if (only.contains("slow-clients")) {
-                try (LocalDoor door = LocalDoor.start(receiverEnvironment,
-                        runDirectory.resolve("slow-clients-door.log"))) {
+                try (LocalDoor door = started(LocalDoor.start(receiverEnvironment,
+                        runDirectory.resolve("slow-clients-door.log")))) {
                     phases.addAll(slowClients(door, stderr));
                 }
                 report.slowClients(phases, slowSenders);
@@ -201,6 +207,7 @@ public final class FaultSuite implements Callable<Integer> {
             if (proxy != null) {
                 proxy.close();
             }
+            Runtime.getRuntime().removeShutdownHook(stop);
         }
         List<FaultReport.Check> checks = FaultReport.checks(doors, phases);
         report.checks(checks);
@@ -210,6 +217,22 @@ public final class FaultSuite implements Callable<Integer> {
         stdout.println("report and receiver logs saved in " + runDirectory);
         stdout.flush();
         return checks.stream().allMatch(FaultReport.Check::passed) ? 0 : 1;
+    }
+
+    /** Remembers {@code resource} for the shutdown hook; the normal path closes it with try-with-resources. */
+    private <T extends AutoCloseable> T started(T resource) {
+        running.add(0, resource);
+        return resource;
+    }
+
+    private void closeStarted() {
+        for (AutoCloseable resource : running) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
     }
 
     private String validate() {

@@ -19,11 +19,13 @@ import java.util.TreeMap;
  * @param late attempts that got no answer within the senders' 5 s
  * @param statuses answers by status code
  * @param answeredMillis how long each answered attempt took, sorted
- * @param unmarkedLines stored lines that carry no batch marker
+ * @param noticesSent attempts that carried an L10 notice in front of their batch
+ * @param noticesStored L10 notices in the archive
+ * @param unmarkedLines stored lines that carry no batch marker and are no L10 notice
  */
 record Tally(int batches, int acknowledged, int acknowledgedStored, int lost, int duplicated, int rejected,
              int exhausted, int exhaustedButStored, int attempts, int late, Map<Integer, Integer> statuses,
-             double[] answeredMillis, int unmarkedLines) {
+             double[] answeredMillis, int noticesSent, int noticesStored, int unmarkedLines) {
 
     static Tally of(List<SenderFleet.Delivery> deliveries, ArchiveCensus census) {
         int acknowledged = 0;
@@ -35,6 +37,7 @@ record Tally(int batches, int acknowledged, int acknowledgedStored, int lost, in
         int exhaustedButStored = 0;
         int attempts = 0;
         int late = 0;
+        int noticesSent = 0;
         Map<Integer, Integer> statuses = new TreeMap<>();
         double[] answered = deliveries.stream().flatMap(d -> d.attempts().stream())
                 .filter(SenderFleet.Attempt::answered).mapToDouble(a -> a.nanos() / 1e6).sorted().toArray();
@@ -44,6 +47,9 @@ record Tally(int batches, int acknowledged, int acknowledgedStored, int lost, in
                 attempts++;
                 if (attempt.late()) {
                     late++;
+                }
+                if (attempt.overflowNotice()) {
+                    noticesSent++;
                 }
                 if (attempt.answered()) {
                     statuses.merge(attempt.status(), 1, Integer::sum);
@@ -72,7 +78,8 @@ record Tally(int batches, int acknowledged, int acknowledgedStored, int lost, in
             }
         }
         return new Tally(deliveries.size(), acknowledged, acknowledgedStored, lost, duplicated, rejected, exhausted,
-                exhaustedButStored, attempts, late, statuses, answered, census.unmarkedLines());
+                exhaustedButStored, attempts, late, statuses, answered, noticesSent, census.overflowNotices(),
+                census.unmarkedLines());
     }
 
     /** The {@code p}th percentile of the answered attempts' durations, in ms; NaN when none was answered. */

@@ -12,7 +12,7 @@ class FaultReportTest {
 
     private static Tally tally(int lost, int duplicated, int rejected, int attempts, double[] answered) {
         return new Tally(10, 10, 10 - lost, lost, duplicated, rejected, 0, 0, attempts, attempts - answered.length,
-                Map.of(200, answered.length), answered, 0);
+                Map.of(200, answered.length), answered, 0, 0, 0);
     }
 
     private static FaultReport.DoorResult door(Tally baseline, Tally faulted, long faults) {

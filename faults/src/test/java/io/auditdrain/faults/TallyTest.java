@@ -34,11 +34,11 @@ class TallyTest {
     }
 
     private Tally tally() {
-        return Tally.of(deliveries, new ArchiveCensus(copies, versions, versions.size(), 0));
+        return Tally.of(deliveries, new ArchiveCensus(copies, versions, versions.size(), 0, 0));
     }
 
     private static SenderFleet.Attempt ok(long millis) {
-        return new SenderFleet.Attempt(200, millis * MS, "");
+        return new SenderFleet.Attempt(200, millis * MS, "", false);
     }
 
     @Test
@@ -70,8 +70,8 @@ class TallyTest {
         stored(twice, "k1", twice.messages());
         stored(twice, "k2", twice.messages());
         MarkedBatches.Batch overwritten = sent(DeliveryEvent.Outcome.DROPPED_EXHAUSTED,
-                new SenderFleet.Attempt(503, 10 * MS, ""), new SenderFleet.Attempt(503, 10 * MS, ""),
-                new SenderFleet.Attempt(503, 10 * MS, ""));
+                new SenderFleet.Attempt(503, 10 * MS, "", false), new SenderFleet.Attempt(503, 10 * MS, "", false),
+                new SenderFleet.Attempt(503, 10 * MS, "", false));
         stored(overwritten, "k3", overwritten.messages());
         versions.merge("k3", 1, Integer::sum);
         Tally t = tally();
@@ -93,8 +93,8 @@ class TallyTest {
 
     @Test
     void attempts_without_an_answer_within_the_wait_are_late_and_percentiles_cover_answered_attempts_only() {
-        SenderFleet.Attempt late = new SenderFleet.Attempt(0, SenderFleet.TIMEOUT.toNanos(), "no answer");
-        SenderFleet.Attempt refused = new SenderFleet.Attempt(0, 3 * MS, "ConnectException");
+        SenderFleet.Attempt late = new SenderFleet.Attempt(0, SenderFleet.TIMEOUT.toNanos(), "no answer", false);
+        SenderFleet.Attempt refused = new SenderFleet.Attempt(0, 3 * MS, "ConnectException", false);
         MarkedBatches.Batch batch = sent(DeliveryEvent.Outcome.DELIVERED, late, refused, ok(40));
         stored(batch, "k1", batch.messages());
         for (int i = 1; i <= 99; i++) {
@@ -107,12 +107,12 @@ class TallyTest {
         assertEquals(100, t.answered());
         assertEquals(49.0, t.percentile(50), 0.001); // 1..99 and the 40 of the batch that retried
         assertEquals(98.0, t.percentile(99), 0.001);
-        assertTrue(Double.isNaN(Tally.of(List.of(), new ArchiveCensus(Map.of(), Map.of(), 0, 0)).percentile(50)));
+        assertTrue(Double.isNaN(Tally.of(List.of(), new ArchiveCensus(Map.of(), Map.of(), 0, 0, 0)).percentile(50)));
     }
 
     @Test
     void a_batch_refused_with_a_4xx_is_counted_rejected() {
-        sent(DeliveryEvent.Outcome.DROPPED_REJECTED, new SenderFleet.Attempt(401, 2 * MS, ""));
+        sent(DeliveryEvent.Outcome.DROPPED_REJECTED, new SenderFleet.Attempt(401, 2 * MS, "", false));
         Tally t = tally();
         assertEquals(1, t.rejected());
         assertEquals(Map.of(401, 1), t.statuses());

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * Posts batches to a drain URL the way Logplex's HTTP drain does: the Logplex headers, Basic credentials from the
@@ -51,8 +52,18 @@ public final class DrainSender {
 
     /** Sends one batch, retrying as Logplex does; returns the last attempt's event. */
     public DeliveryEvent send(LogplexBatch batch) throws InterruptedException {
-        HttpRequest request = request(batch);
+        return send(batch, UnaryOperator.identity());
+    }
+
+    /**
+     * Sends one batch, retrying as Logplex does, each retry with what {@code retry} makes of the batch (the same
+     * Frame-Id; Logplex puts a fresh L10 notice in front when it dropped lines meanwhile); returns the last
+     * attempt's event.
+     */
+    public DeliveryEvent send(LogplexBatch batch, UnaryOperator<LogplexBatch> retry) throws InterruptedException {
+        LogplexBatch attempted = batch;
         for (int attempt = 1; ; attempt++) {
+            HttpRequest request = request(attempted);
             long started = System.nanoTime();
             int status = 0;
             String error = "";
@@ -65,13 +76,14 @@ public final class DrainSender {
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             DeliveryEvent.Outcome outcome = outcome(status, attempt);
-            DeliveryEvent event = new DeliveryEvent(batch, attempt, settings.attempts(), status, error, outcome,
+            DeliveryEvent event = new DeliveryEvent(attempted, attempt, settings.attempts(), status, error, outcome,
                     elapsed);
             listener.attempted(event);
             if (outcome != DeliveryEvent.Outcome.RETRY) {
                 return event;
             }
             Thread.sleep(settings.retryBackoff().toMillis());
+            attempted = retry.apply(batch);
         }
     }
 
