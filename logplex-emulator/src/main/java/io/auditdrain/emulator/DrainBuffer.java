@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Optional;
 
@@ -17,11 +15,6 @@ import java.util.Optional;
  * <p>Thread-safe: the log reader adds, the sender takes.
  */
 final class DrainBuffer {
-
-    private static final DateTimeFormatter NOTICE_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+00:00'").withZone(ZoneOffset.UTC);
-    /** local5.warning, as logplex_syslog_utils:overflow_msg writes it. */
-    private static final int OVERFLOW_PRIORITY = 21 * 8 + 4;
 
     private final int capacity;
     private final Clock clock;
@@ -101,7 +94,7 @@ final class DrainBuffer {
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
         int count = 0;
         if (lostCount > 0) {
-            byte[] notice = overflowNotice(lostCount, lossStart);
+            byte[] notice = SyslogMessage.overflowNotice(lostCount, lossStart, clock.instant()).frame();
             body.writeBytes(notice);
             count++;
             lostCount = 0;
@@ -118,11 +111,5 @@ final class DrainBuffer {
             count++;
         }
         return new LogplexBatch(body.toByteArray(), count, LogplexBatch.newFrameId());
-    }
-
-    private byte[] overflowNotice(long lost, Instant since) {
-        String text = "Error L10 (output buffer overflow): " + lost + " messages dropped since "
-                + NOTICE_TIME.format(since) + ".";
-        return new SyslogMessage(OVERFLOW_PRIORITY, clock.instant(), "heroku", "logplex", text, false).frame();
     }
 }

@@ -6,13 +6,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * Posts batches to a drain URL the way Logplex's HTTP drain does: the Logplex headers, Basic credentials from the
  * URL, an answer awaited for a bounded time; 2xx is delivered, any 4xx but 429 drops the batch for good, everything
  * else (429, 5xx, timeouts, connection errors) is retried with the same Frame-Id until the tries run out.
+ *
+ * <p>Public for the fault suite (faults/), which runs many of these at once against both of the receiver's doors.
+ * One sender sends one batch at a time, as one Logplex drain does.
  */
-final class DrainSender {
+public final class DrainSender {
 
     static final String CONTENT_TYPE = "application/logplex-1";
 
@@ -24,8 +28,9 @@ final class DrainSender {
     /**
      * @param drainToken {@code d.<uuid>}; null sends no Drain-Token (and then no Frame-Id: a Private Space drain)
      */
-    record Settings(int attempts, Duration retryBackoff, Duration timeout, String userAgent, String drainToken) {
-        Settings {
+    public record Settings(int attempts, Duration retryBackoff, Duration timeout, String userAgent,
+                           String drainToken) {
+        public Settings {
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
             }
@@ -35,7 +40,7 @@ final class DrainSender {
         }
     }
 
-    DrainSender(DrainUrl url, Settings settings, DeliveryListener listener) {
+    public DrainSender(DrainUrl url, Settings settings, DeliveryListener listener) {
         this.url = url;
         this.settings = settings;
         this.listener = listener;
@@ -46,9 +51,19 @@ final class DrainSender {
     }
 
     /** Sends one batch, retrying as Logplex does; returns the last attempt's event. */
-    DeliveryEvent send(LogplexBatch batch) throws InterruptedException {
-        HttpRequest request = request(batch);
+    public DeliveryEvent send(LogplexBatch batch) throws InterruptedException {
+        return send(batch, UnaryOperator.identity());
+    }
+
+    /**
+     * Sends one batch, retrying as Logplex does, each retry with what {@code retry} makes of the batch (the same
+     * Frame-Id; Logplex puts a fresh L10 notice in front when it dropped lines meanwhile); returns the last
+     * attempt's event.
+     */
+    public DeliveryEvent send(LogplexBatch batch, UnaryOperator<LogplexBatch> retry) throws InterruptedException {
+        LogplexBatch attempted = batch;
         for (int attempt = 1; ; attempt++) {
+            HttpRequest request = request(attempted);
             long started = System.nanoTime();
             int status = 0;
             String error = "";
@@ -61,13 +76,14 @@ final class DrainSender {
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             DeliveryEvent.Outcome outcome = outcome(status, attempt);
-            DeliveryEvent event = new DeliveryEvent(batch, attempt, settings.attempts(), status, error, outcome,
+            DeliveryEvent event = new DeliveryEvent(attempted, attempt, settings.attempts(), status, error, outcome,
                     elapsed);
             listener.attempted(event);
             if (outcome != DeliveryEvent.Outcome.RETRY) {
                 return event;
             }
             Thread.sleep(settings.retryBackoff().toMillis());
+            attempted = retry.apply(batch);
         }
     }
 

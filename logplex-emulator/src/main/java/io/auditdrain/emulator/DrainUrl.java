@@ -17,15 +17,15 @@ import java.util.Optional;
  * @param user the user name, empty when the URL has none
  * @param password the password, empty when the URL has none
  */
-record DrainUrl(URI endpoint, String user, String password) {
+public record DrainUrl(URI endpoint, String user, String password) {
 
-    DrainUrl {
+    public DrainUrl {
         if (endpoint.getUserInfo() != null) {
             throw new IllegalArgumentException("the endpoint must not carry credentials");
         }
     }
 
-    static DrainUrl parse(String value) {
+    public static DrainUrl parse(String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("a drain URL is required: http(s)://<app>:<secret>@host:port/logs");
         }

@@ -3,6 +3,7 @@ package io.auditdrain.emulator;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /**
@@ -17,10 +18,23 @@ public record LogplexBatch(byte[] body, int messageCount, String frameId) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    static String newFrameId() {
+    /** A new Frame-Id: 32 upper-case hex characters. */
+    public static String newFrameId() {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         return HexFormat.of().withUpperCase().formatHex(id);
+    }
+
+    /**
+     * This batch as Logplex sends it again after it dropped lines meanwhile: an L10 overflow notice in front, under the
+     * same Frame-Id ({@code logplex_http_drain} builds the notice when it sends an attempt).
+     */
+    public LogplexBatch withOverflowNotice(long lost, Instant since, Instant now) {
+        byte[] notice = SyslogMessage.overflowNotice(lost, since, now).frame();
+        byte[] both = new byte[notice.length + body.length];
+        System.arraycopy(notice, 0, both, 0, notice.length);
+        System.arraycopy(body, 0, both, notice.length, body.length);
+        return new LogplexBatch(both, messageCount + 1, frameId);
     }
 
     /** Whether the body holds {@code text} (for tests and listeners that look for a statement). */

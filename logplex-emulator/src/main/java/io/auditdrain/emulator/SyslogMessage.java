@@ -18,12 +18,24 @@ record SyslogMessage(int priority, Instant time, String appName, String procId, 
 
     private static final DateTimeFormatter WHOLE_SECONDS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+00:00'").withZone(ZoneOffset.UTC);
+    /** local5.warning, as logplex_syslog_utils:overflow_msg writes it. */
+    private static final int OVERFLOW_PRIORITY = 21 * 8 + 4;
 
     SyslogMessage {
         if (priority < 0 || priority > 191) {
             throw new IllegalArgumentException("syslog priority out of range: " + priority);
         }
         time = time.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /**
+     * Logplex's notice that a drain's buffer overflowed: {@code Error L10 (output buffer overflow): N messages dropped
+     * since T.}, stamped {@code now}, with no trailing LF.
+     */
+    static SyslogMessage overflowNotice(long lost, Instant since, Instant now) {
+        String text = "Error L10 (output buffer overflow): " + lost + " messages dropped since "
+                + WHOLE_SECONDS.format(since) + ".";
+        return new SyslogMessage(OVERFLOW_PRIORITY, now, "heroku", "logplex", text, false);
     }
 
     /** The message bytes, without the octet count. */

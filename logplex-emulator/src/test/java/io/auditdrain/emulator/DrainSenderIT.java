@@ -66,6 +66,26 @@ class DrainSenderIT {
     }
 
     @Test
+    void a_retry_can_carry_a_fresh_l10_notice_in_front_of_the_same_batch_under_the_same_frame_id() throws Exception {
+        try (ScriptedDrain drain = ScriptedDrain.start(Answer.status(503), Answer.status(503), Answer.status(200))) {
+            LogplexBatch batch = batch();
+            Instant since = Instant.parse("2026-11-22T09:59:00Z");
+            DeliveryEvent last = sender(drain.url("my-app", SECRET), Duration.ofSeconds(5), TOKEN)
+                    .send(batch, b -> b.withOverflowNotice(17, since, Instant.parse("2026-11-22T10:00:05Z")));
+            assertEquals(Outcome.DELIVERED, last.outcome());
+            List<ScriptedDrain.Received> received = drain.received();
+            assertArrayEquals(batch.body(), received.get(0).body(), "the first attempt carries the batch alone");
+            String notice = "143 <172>1 2026-11-22T10:00:05+00:00 host heroku logplex - Error L10 (output buffer"
+                    + " overflow): 17 messages dropped since 2026-11-22T09:59:00+00:00.";
+            for (ScriptedDrain.Received retry : received.subList(1, 3)) {
+                assertEquals(notice + new String(batch.body(), UTF_8), new String(retry.body(), UTF_8));
+                assertEquals("3", retry.header("Logplex-Msg-Count"));
+                assertEquals(batch.frameId(), retry.header("Logplex-Frame-Id"));
+            }
+        }
+    }
+
+    @Test
     void a_5xx_is_retried_with_the_same_frame_id_and_body_until_delivered() throws Exception {
         try (ScriptedDrain drain = ScriptedDrain.start(Answer.status(503), Answer.status(500), Answer.status(200))) {
             LogplexBatch batch = batch();
