@@ -5,12 +5,9 @@ import io.auditdrain.receiver.ingest.DrainRequest;
 import io.auditdrain.receiver.ingest.DrainRequestHandler;
 import io.auditdrain.receiver.ingest.DrainResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +24,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -38,11 +34,14 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * <ul>
  *   <li>headers are read without holding a worker thread (Jetty parses them as they arrive), and a connection that
  *       has not sent a whole first request within {@link #HEADER_DEADLINE} is closed (slowloris on headers);</li>
- *   <li>a body must arrive within the request's deadline, or the connection is closed (slowloris on bodies: Logplex
- *       sends a 100 KB batch in well under a second, and gives up on its request after about 5 s anyway);</li>
+ *   <li>a body is collected as it arrives, without holding a worker thread, and must arrive within the request's
+ *       deadline, or the connection is closed (slowloris on bodies: Logplex sends a 100 KB batch in well under a
+ *       second, and gives up on its request after about 5 s anyway);</li>
  *   <li>a connection idle for {@link #IDLE_TIMEOUT} is closed, and at most {@link #MAX_CONNECTIONS} are open at once
  *       (beyond it the server stops accepting, and idle connections are closed after 2 s instead);</li>
- *   <li>the workers that run requests are a bounded pool, with a bounded queue in front of it.</li>
+ *   <li>the workers that run requests are a bounded pool. Its queue is not bounded: Jetty queues its own critical
+ *       tasks there too, and a full queue would reject them and stall the server (Jetty warns against it); the
+ *       connection limit is what bounds the queued work.</li>
  * </ul>
  */
 public final class LocalServer implements AutoCloseable {
@@ -50,13 +49,8 @@ public final class LocalServer implements AutoCloseable {
     static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_CONNECTIONS = 512;
-    /** Requests waiting for a worker; beyond it new work is refused (the client sees the connection close). */
-    static final int MAX_QUEUED = 1024;
     /** Jetty's own threads (acceptor, selector) come out of the same pool. */
     private static final int JETTY_THREADS = 4;
-
-    /** How much of a too-large body is read and thrown away so that its sender sees the 413. */
-    private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
 
     private final Server server;
     private final ServerConnector connector;
@@ -70,7 +64,7 @@ public final class LocalServer implements AutoCloseable {
     public static LocalServer start(DrainRequestHandler handler, String bindAddress, int port, int threads)
             throws IOException {
         QueuedThreadPool pool = new QueuedThreadPool(threads + JETTY_THREADS, Math.min(4, threads + JETTY_THREADS),
-                60_000, new BlockingArrayQueue<>(64, 64, MAX_QUEUED));
+                60_000);
         pool.setName("drain-http");
         pool.setDaemon(true);
         Server server = new Server(pool);
@@ -138,7 +132,10 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    /** Jetty's request, handed to the drain handler; its answer written back. Runs on a worker thread. */
+    /**
+     * Jetty's request, handed to the drain handler once its body is complete; the answer written back. The body is
+     * collected without a worker thread ({@link BodyCollector}); the handler runs on a worker, since it waits for S3.
+     */
     private static final class DrainHandler extends Handler.Abstract {
         private final DrainRequestHandler handler;
 
@@ -156,28 +153,40 @@ public final class LocalServer implements AutoCloseable {
                 headers.putIfAbsent(field.getLowerCaseName(), field.getValue());
             }
             long started = System.nanoTime();
-            DrainResponse answer;
             // A body still arriving when the deadline passes will never be answered in time: drop the connection.
             Scheduler.Task cutOff = request.getComponents().getScheduler().schedule(
                     () -> request.getConnectionMetaData().getConnection().getEndPoint().close(),
                     Math.max(1, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS);
-            BodyReader body = new BodyReader();
-            try {
-                try {
-                    body.read(request, request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
-                } finally {
-                    cutOff.cancel();
-                }
-                answer = body.tooLarge
-                        ? handler.refuseTooLarge(method, headers, body.seen)
-                        : handler.handle(new DrainRequest(method, request.getHttpURI().getPath(), headers, body.bytes),
-                                deadline);
-            } catch (IOException | UncheckedIOException e) {
-                // The client went away, or sent too slowly for the deadline: nobody is left to answer.
-                handler.abandoned(method, headers, body.seen, describe(e), started);
-                callback.failed(e);
-                return true;
-            }
+            BodyCollector.collect(request, request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH),
+                    new BodyCollector.Outcome() {
+                        @Override
+                        public void complete(byte[] bytes, long seen) {
+                            cutOff.cancel();
+                            DrainResponse answer;
+                            try {
+                                answer = bytes == null
+                                        ? handler.refuseTooLarge(method, headers, seen)
+                                        : handler.handle(new DrainRequest(method, request.getHttpURI().getPath(),
+                                                headers, bytes), deadline);
+                            } catch (RuntimeException e) {
+                                callback.failed(e); // Jetty answers 500
+                                return;
+                            }
+                            respond(method, answer, response, callback);
+                        }
+
+                        @Override
+                        public void failed(Throwable failure, long seen) {
+                            cutOff.cancel();
+                            // The client went away, or sent too slowly for the deadline: nobody is left to answer.
+                            handler.abandoned(method, headers, seen, describe(failure), started);
+                            callback.failed(failure);
+                        }
+                    });
+            return true;
+        }
+
+        private static void respond(String method, DrainResponse answer, Response response, Callback callback) {
             response.setStatus(answer.status());
             answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             byte[] payload = answer.body().getBytes(StandardCharsets.UTF_8);
@@ -188,60 +197,11 @@ public final class LocalServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, payload.length);
                 response.write(true, ByteBuffer.wrap(payload), callback);
             }
-            return true;
         }
 
-        private static String describe(Exception e) {
+        private static String describe(Throwable e) {
             String message = e.getMessage();
             return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-        }
-    }
-
-    /**
-     * Reads a body, counting what arrived. Larger than Lambda would accept: answered 413, and the rest is read and
-     * discarded, up to a bound, because a client still sending gets a connection reset instead of the 413 if the
-     * server closes first.
-     */
-    private static final class BodyReader {
-        byte[] bytes;
-        long seen;
-        boolean tooLarge;
-
-        void read(Request request, long declared) throws IOException {
-            try (InputStream in = Content.Source.asInputStream(request)) {
-                if (declared > DrainRequestHandler.MAX_BODY_BYTES) {
-                    tooLarge = true;
-                    discard(in);
-                    return;
-                }
-                byte[] buffer = new byte[declared >= 0 ? (int) declared + 1 : 64 * 1024];
-                int length = 0;
-                int n;
-                while ((n = in.read(buffer, length, buffer.length - length)) > 0) {
-                    length += n;
-                    seen = length;
-                    if (length > DrainRequestHandler.MAX_BODY_BYTES) {
-                        tooLarge = true;
-                        discard(in);
-                        return;
-                    }
-                    if (length == buffer.length) {
-                        buffer = Arrays.copyOf(buffer,
-                                Math.min(buffer.length * 2, DrainRequestHandler.MAX_BODY_BYTES + 1));
-                    }
-                }
-                bytes = Arrays.copyOf(buffer, length);
-            }
-        }
-
-        private void discard(InputStream in) throws IOException {
-            byte[] sink = new byte[64 * 1024];
-            long left = DISCARD_LIMIT;
-            int n;
-            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-                left -= n;
-                seen += n;
-            }
         }
     }
 }
