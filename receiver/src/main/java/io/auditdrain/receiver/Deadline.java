@@ -46,7 +46,15 @@ public final class Deadline {
      * clock can never make every request fail; an arrival in the future counts as now.
      */
     public static Deadline forArrival(long arrivedEpochMillis, long nowEpochMillis) {
-        long waitedMillis = Math.max(0, nowEpochMillis - arrivedEpochMillis);
+        return afterWaiting(Duration.ofMillis(nowEpochMillis - arrivedEpochMillis));
+    }
+
+    /**
+     * The request budget less what the request has {@code waited} already (for a worker, say), and at least
+     * {@link #LEAST_BUDGET}; a negative wait counts as none.
+     */
+    public static Deadline afterWaiting(Duration waited) {
+        long waitedMillis = Math.max(0, waited.toMillis());
         long budgetMillis = Math.max(REQUEST_BUDGET.toMillis() - waitedMillis, LEAST_BUDGET.toMillis());
         return after(Duration.ofMillis(budgetMillis));
     }

@@ -145,8 +145,9 @@ public final class LocalServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            // Logplex's wait started when it sent the request: reading the body counts against the deadline too.
-            Deadline deadline = Deadline.after(Deadline.REQUEST_BUDGET);
+            // Logplex's wait started when it sent the request: the wait for a worker and the body count too.
+            Deadline deadline = Deadline.afterWaiting(
+                    Duration.ofNanos(System.nanoTime() - request.getBeginNanoTime()));
             String method = request.getMethod().toUpperCase(Locale.ROOT);
             Map<String, String> headers = new HashMap<>();
             for (HttpField field : request.getHeaders()) {
