@@ -214,7 +214,7 @@ variable "bucket_kms_key_arn" {
 }
 
 variable "object_lock" {
-  description = "Optional S3 Object Lock default retention, e.g. { mode = \"COMPLIANCE\", days = 90 }. Can only be turned on when the bucket is created; COMPLIANCE cannot be shortened or removed by anyone, root included."
+  description = "Optional S3 Object Lock default retention, e.g. { mode = \"COMPLIANCE\", days = 90 }. Can be turned on later: it is enabled in place on the existing bucket, which is never replaced. COMPLIANCE cannot be shortened or removed by anyone, root included."
   type = object({
     mode = string
     days = number
