@@ -16,6 +16,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -181,7 +182,9 @@ public final class LocalServer implements AutoCloseable {
                             cutOff.cancel();
                             // The client went away, or sent too slowly for the deadline: nobody is left to answer.
                             handler.abandoned(method, headers, seen, describe(failure), started);
-                            callback.failed(failure);
+                            // That was this request's one log line: Jetty logs a quiet failure at debug only.
+                            callback.failed(failure instanceof QuietException ? failure
+                                    : new QuietException.Exception(failure));
                         }
                     });
             return true;
