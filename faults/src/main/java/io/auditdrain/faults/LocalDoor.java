@@ -18,16 +18,15 @@ import java.util.Map;
 /** The local server in this JVM, over real HTTP on loopback, its request log written to a file. */
 final class LocalDoor implements Door {
 
-    /** As {@code java -jar auditdrain-receiver.jar} (LocalReceiver) starts it. */
-    static final int THREADS = 8;
-
     private final Receiver receiver;
     private final LocalServer server;
+    private final int workers;
     private final PrintStream log;
 
-    private LocalDoor(Receiver receiver, LocalServer server, PrintStream log) {
+    private LocalDoor(Receiver receiver, LocalServer server, int workers, PrintStream log) {
         this.receiver = receiver;
         this.server = server;
+        this.workers = workers;
         this.log = log;
     }
 
@@ -40,9 +39,11 @@ final class LocalDoor implements Door {
         env.put("AWS_REGION", AwsEmulator.REGION);
         try {
             PrintStream log = new PrintStream(Files.newOutputStream(requestLog), true, UTF_8);
-            Receiver receiver = Receiver.create(ReceiverConfig.fromEnvironment(env), Map.of(), log);
-            LocalServer server = LocalServer.start(receiver.handler(), "127.0.0.1", 0, THREADS);
-            return new LocalDoor(receiver, server, log);
+            ReceiverConfig config = ReceiverConfig.fromEnvironment(env);
+            Receiver receiver = Receiver.create(config, Map.of(), log);
+            // As java -jar auditdrain-receiver.jar (LocalReceiver) starts it.
+            LocalServer server = LocalServer.start(receiver.handler(), "127.0.0.1", 0, config.workers());
+            return new LocalDoor(receiver, server, config.workers(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -55,7 +56,7 @@ final class LocalDoor implements Door {
 
     @Override
     public String describe() {
-        return "the local server (LocalServer, " + THREADS + " threads) in this JVM";
+        return "the local server (LocalServer, " + workers + " workers) in this JVM";
     }
 
     @Override

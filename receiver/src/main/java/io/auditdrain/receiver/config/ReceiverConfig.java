@@ -28,6 +28,7 @@ public record ReceiverConfig(
         String metricsNamespace,
         int port,
         String bindAddress,
+        int workers,
         Optional<String> region,
         Optional<URI> endpoint) {
 
@@ -41,6 +42,7 @@ public record ReceiverConfig(
     public static final String METRICS_NAMESPACE = "AUDITDRAIN_METRICS_NAMESPACE";
     public static final String PORT = "AUDITDRAIN_PORT";
     public static final String BIND_ADDRESS = "AUDITDRAIN_BIND_ADDRESS";
+    public static final String WORKERS = "AUDITDRAIN_WORKERS";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -49,6 +51,11 @@ public record ReceiverConfig(
     public static final Duration DEFAULT_CREDENTIALS_GRACE = Duration.ofSeconds(900);
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    /**
+     * A worker runs one request with a complete body and waits for S3 up to the request's deadline: this many
+     * requests are served at once however slow S3 is (bodies still arriving hold no worker).
+     */
+    public static final int DEFAULT_WORKERS = 32;
     static final String DEFAULT_HEALTH_PATH = "/health";
     static final String DEFAULT_METRICS_NAMESPACE = "AuditDrain";
 
@@ -64,6 +71,7 @@ public record ReceiverConfig(
             METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE,
             PORT, Integer.toString(DEFAULT_PORT),
             BIND_ADDRESS, DEFAULT_BIND_ADDRESS,
+            WORKERS, Integer.toString(DEFAULT_WORKERS),
             AWS_REGION, "",
             AWS_ENDPOINT_URL, "");
 
@@ -93,6 +101,7 @@ public record ReceiverConfig(
         if (!bind.matches("[0-9A-Za-z.:-]{1,253}")) {
             problems.add(BIND_ADDRESS + " must be an IP address or host name, was: " + bind);
         }
+        int workers = intSetting(problems, env, WORKERS, DEFAULT_WORKERS, 1, 512);
         String health = env.getOrDefault(HEALTH_PATH, DEFAULT_HEALTH_PATH);
         if (!health.matches("/[A-Za-z0-9._~/-]*")) {
             problems.add(HEALTH_PATH + " must be a path starting with '/', was: " + health);
@@ -124,7 +133,7 @@ public record ReceiverConfig(
         }
         return new ReceiverConfig(store, credentials, Duration.ofSeconds(ttl), Duration.ofSeconds(grace),
                 Set.copyOf(knownApps), level, health,
-                namespace, port, bind, region, endpoint);
+                namespace, port, bind, workers, region, endpoint);
     }
 
     private interface Parser<T> {

@@ -21,6 +21,7 @@ public final class LocalReceiver {
             "  AUDITDRAIN_CREDENTIALS  ssm:<parameter path> or file:<properties file> (required)",
             "  AUDITDRAIN_PORT         listening port, default 8080 (0 = any free port)",
             "  AUDITDRAIN_BIND_ADDRESS listening address, default 127.0.0.1",
+            "  AUDITDRAIN_WORKERS      requests run at once, default 32",
             "  AUDITDRAIN_CREDENTIALS_TTL_SECONDS, AUDITDRAIN_GZIP_LEVEL, AUDITDRAIN_HEALTH_PATH,",
             "  AUDITDRAIN_METRICS_NAMESPACE, AWS_REGION, AWS_ENDPOINT_URL: see README.md, Configuration.",
             "",
@@ -46,7 +47,8 @@ public final class LocalReceiver {
             return;
         }
         Receiver receiver = Receiver.create(config, System.getenv(), System.out);
-        LocalServer server = LocalServer.start(receiver.handler(), config.bindAddress(), config.port(), 8);
+        LocalServer server = LocalServer.start(receiver.handler(), config.bindAddress(), config.port(),
+                config.workers());
         System.err.printf("auditdrain receiver listening on http://%s:%d (store %s, credentials %s)%n",
                 config.bindAddress(), server.port(), config.store(), config.credentials());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -26,6 +26,7 @@ class ReceiverConfigTest {
         assertEquals("AuditDrain", config.metricsNamespace());
         assertEquals(8080, config.port());
         assertEquals("127.0.0.1", config.bindAddress());
+        assertEquals(32, config.workers());
         assertTrue(config.endpoint().isEmpty());
     }
 
@@ -53,12 +54,13 @@ class ReceiverConfigTest {
                 "AUDITDRAIN_CREDENTIALS_TTL_SECONDS", "0",
                 "AUDITDRAIN_GZIP_LEVEL", "fast",
                 "AUDITDRAIN_PORT", "70000",
+                "AUDITDRAIN_WORKERS", "0",
                 "AUDITDRAIN_HEALTH_PATH", "health",
                 "AWS_ENDPOINT_URL", "localhost:5000")));
         String all = String.join("\n", e.problems());
-        assertEquals(7, e.problems().size(), all);
+        assertEquals(8, e.problems().size(), all);
         for (String name : new String[] {"AUDITDRAIN_STORE", "AUDITDRAIN_CREDENTIALS:", "TTL_SECONDS",
-            "GZIP_LEVEL", "AUDITDRAIN_PORT", "HEALTH_PATH", "AWS_ENDPOINT_URL"}) {
+            "GZIP_LEVEL", "AUDITDRAIN_PORT", "AUDITDRAIN_WORKERS", "HEALTH_PATH", "AWS_ENDPOINT_URL"}) {
             assertTrue(all.contains(name), name + " missing from: " + all);
         }
     }

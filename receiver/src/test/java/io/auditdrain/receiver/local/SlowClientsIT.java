@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Slow and idle clients (slowloris on headers and on bodies, hundreds of idle sockets) must not starve the senders
- * that matter, and must themselves be cut off within bounds. A server with 8 workers, as {@code LocalReceiver} runs.
+ * that matter, and must themselves be cut off within bounds. A server with 8 workers, fewer than the slow clients
+ * of each kind, so that a slow client holding a worker would show.
  */
 class SlowClientsIT {
 
