@@ -165,11 +165,26 @@ class SlowClientsIT {
     }
 
     @Test
-    void a_body_still_arriving_at_the_request_deadline_is_cut_off() throws Exception {
-        Future<Long> cutAfter = trickle("POST /logs HTTP/1.1\r\nHost: x\r\nAuthorization: "
-                + Drains.basic("my-app", SECRET) + "\r\nContent-Length: 100000\r\n\r\n", "x".repeat(200));
-        long millis = cutAfter.get(60, TimeUnit.SECONDS);
+    void a_body_still_arriving_at_the_request_deadline_is_cut_off_with_one_log_line_and_no_server_warning()
+            throws Exception {
+        // Jetty logs through slf4j-simple to whatever System.err is at the time of the call.
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream serverLog = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(serverLog, true, UTF_8));
+        long millis;
+        try {
+            Future<Long> cutAfter = trickle("POST /logs HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                    + Drains.basic("my-app", SECRET) + "\r\nContent-Length: 100000\r\n\r\n", "x".repeat(200));
+            millis = cutAfter.get(60, TimeUnit.SECONDS);
+            Thread.sleep(500); // anything Jetty logs about the closed connection
+        } finally {
+            System.setErr(stderr);
+        }
         assertTrue(millis < 40_000, "a 1 byte/s body held its connection for " + millis + " ms");
+        List<String> lines = log.toString(UTF_8).lines().toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("\"status\":0"), lines.get(0));
+        assertEquals("", serverLog.toString(UTF_8), "the request log line says it all");
     }
 
     @Test
