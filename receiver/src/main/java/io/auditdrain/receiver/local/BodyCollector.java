@@ -10,6 +10,10 @@ import org.eclipse.jetty.io.Content;
  * body costs a connection and the bytes it sent so far, never one of the workers that valid senders need
  * (slowloris on bodies). Jetty calls {@link #run()} again whenever more content is there.
  *
+ * <p>Before its first byte is read, a body reserves from the server's {@link BodyBudget} what it may need: its declared
+ * length, or the largest body accepted when it declares none. Once reserved it never waits again; the reservation
+ * is given back when the outcome has run.
+ *
  * <p>A body larger than Lambda would accept is counted and thrown away, up to {@link #DISCARD_LIMIT}, before the
  * 413: a client still sending when the server closes gets a connection reset instead of the answer.
  */
@@ -28,23 +32,34 @@ final class BodyCollector implements Runnable {
     }
 
     private final Content.Source source;
+    private final BodyBudget budget;
+    private final long reserved;
     private final Outcome outcome;
     private boolean tooLarge;
     private byte[] buffer;
     private int length;
     private long seen;
 
-    private BodyCollector(Content.Source source, long declaredLength, Outcome outcome) {
+    private BodyCollector(Content.Source source, BodyBudget budget, long declaredLength, Outcome outcome) {
         this.source = source;
+        this.budget = budget;
         this.outcome = outcome;
         this.tooLarge = declaredLength > DrainRequestHandler.MAX_BODY_BYTES;
+        // A body that is only counted and discarded holds nothing.
+        this.reserved = tooLarge ? 0 : declaredLength >= 0 ? declaredLength : DrainRequestHandler.MAX_BODY_BYTES;
         // Grow with what arrives, never with what a header promises: a declared length costs nothing until sent.
-        this.buffer = new byte[tooLarge ? 0 : FIRST_BUFFER];
+        this.buffer = new byte[0];
     }
 
-    /** Starts collecting; {@code outcome} is called exactly once, on whichever thread completes the body. */
-    static void collect(Content.Source source, long declaredLength, Outcome outcome) {
-        new BodyCollector(source, declaredLength, outcome).run();
+    /**
+     * Starts collecting once the budget allows; {@code outcome} is called exactly once, on whichever thread completes
+     * the body.
+     */
+    static void collect(Content.Source source, BodyBudget budget, long declaredLength, Outcome outcome) {
+        BodyCollector collector = new BodyCollector(source, budget, declaredLength, outcome);
+        if (budget.take(collector.reserved, collector)) {
+            collector.run();
+        }
     }
 
     @Override
@@ -56,7 +71,11 @@ final class BodyCollector implements Runnable {
                 return;
             }
             if (Content.Chunk.isFailure(chunk)) {
-                outcome.failed(chunk.getFailure(), seen);
+                try {
+                    outcome.failed(chunk.getFailure(), seen);
+                } finally {
+                    budget.release(reserved);
+                }
                 return;
             }
             boolean last = chunk.isLast();
@@ -66,7 +85,13 @@ final class BodyCollector implements Runnable {
                 chunk.release();
             }
             if (last || (tooLarge && seen - DrainRequestHandler.MAX_BODY_BYTES >= DISCARD_LIMIT)) {
-                outcome.complete(tooLarge ? null : Arrays.copyOf(buffer, length), seen);
+                byte[] body = tooLarge ? null : Arrays.copyOf(buffer, length);
+                buffer = null;
+                try {
+                    outcome.complete(body, seen);
+                } finally {
+                    budget.release(reserved);
+                }
                 return;
             }
         }
@@ -85,7 +110,8 @@ final class BodyCollector implements Runnable {
         }
         if (length + n > buffer.length) {
             buffer = Arrays.copyOf(buffer, (int) Math.min(
-                    Math.max((long) buffer.length * 2, length + n), DrainRequestHandler.MAX_BODY_BYTES));
+                    Math.max(Math.max((long) buffer.length * 2, FIRST_BUFFER), length + n),
+                    DrainRequestHandler.MAX_BODY_BYTES));
         }
         bytes.get(buffer, length, n);
         length += n;

@@ -35,9 +35,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * <ul>
  *   <li>headers are read without holding a worker thread (Jetty parses them as they arrive), and a connection that
  *       has not sent a whole first request within {@link #HEADER_DEADLINE} is closed (slowloris on headers);</li>
- *   <li>a body is collected as it arrives, without holding a worker thread, and must arrive within the request's
- *       deadline, or the connection is closed (slowloris on bodies: Logplex sends a 100 KB batch in well under a
- *       second, and gives up on its request after about 5 s anyway);</li>
+ *   <li>a body is collected as it arrives, without holding a worker thread, within a server-wide memory budget
+ *       ({@link BodyBudget}, a quarter of the heap), and must arrive within the request's deadline, or the connection
+ *       is closed (slowloris on bodies: Logplex sends a 100 KB batch in well under a second, and gives up on its
+ *       request after about 5 s anyway);</li>
  *   <li>a connection idle for {@link #IDLE_TIMEOUT} is closed, and at most {@link #MAX_CONNECTIONS} are open at once
  *       (beyond it the server stops accepting, and idle connections are closed after 2 s instead);</li>
  *   <li>the workers that run requests are a bounded pool. Its queue is not bounded: Jetty queues its own critical
@@ -64,6 +65,12 @@ public final class LocalServer implements AutoCloseable {
     /** @param threads workers that run requests (each waits for S3 while it stores a batch) */
     public static LocalServer start(DrainRequestHandler handler, String bindAddress, int port, int threads)
             throws IOException {
+        return start(handler, bindAddress, port, threads, BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
+    }
+
+    /** @param bodyBudgetBytes how many bytes of request bodies may be held in memory at once */
+    static LocalServer start(DrainRequestHandler handler, String bindAddress, int port, int threads,
+                             long bodyBudgetBytes) throws IOException {
         QueuedThreadPool pool = new QueuedThreadPool(threads + JETTY_THREADS, Math.min(4, threads + JETTY_THREADS),
                 60_000);
         pool.setName("drain-http");
@@ -87,7 +94,8 @@ public final class LocalServer implements AutoCloseable {
         limit.setEndPointIdleTimeout(2_000);
         server.addBean(limit);
 
-        server.setHandler(new DrainHandler(handler));
+        BodyBudget bodies = new BodyBudget(bodyBudgetBytes, pool);
+        server.setHandler(new DrainHandler(handler, bodies));
         try {
             server.start();
         } catch (Exception e) {
@@ -139,9 +147,11 @@ public final class LocalServer implements AutoCloseable {
      */
     private static final class DrainHandler extends Handler.Abstract {
         private final DrainRequestHandler handler;
+        private final BodyBudget bodies;
 
-        DrainHandler(DrainRequestHandler handler) {
+        DrainHandler(DrainRequestHandler handler, BodyBudget bodies) {
             this.handler = handler;
+            this.bodies = bodies;
         }
 
         @Override
@@ -159,7 +169,7 @@ public final class LocalServer implements AutoCloseable {
             Scheduler.Task cutOff = request.getComponents().getScheduler().schedule(
                     () -> request.getConnectionMetaData().getConnection().getEndPoint().close(),
                     Math.max(1, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS);
-            BodyCollector.collect(request, request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH),
+            BodyCollector.collect(request, bodies, request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH),
                     new BodyCollector.Outcome() {
                         @Override
                         public void complete(byte[] bytes, long seen) {

@@ -3,6 +3,7 @@ package io.auditdrain.receiver.local;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditdrain.receiver.Drains;
@@ -211,5 +212,50 @@ class SlowClientsIT {
         assertEquals(2, lines.size(), log.toString(UTF_8));
         assertTrue(lines.stream().anyMatch(l -> l.contains("\"status\":0") && l.contains("no answer sent")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("\"status\":413")), lines.toString());
+    }
+
+    /** A Logplex body of exactly {@code size} bytes: one frame. */
+    private static String bodyOf(int size) {
+        String head = "<190>1 2026-11-26T10:00:00.000001+00:00 host app web.1 - ";
+        for (int digits = 1; digits < 8; digits++) {
+            int message = size - digits - 1;
+            if (Integer.toString(message).length() == digits) {
+                return message + " " + head + "x".repeat(message - head.length());
+            }
+        }
+        throw new IllegalArgumentException("size " + size);
+    }
+
+    @Test
+    void a_body_beyond_the_memory_budget_waits_unread_and_is_stored_once_another_body_is_done() throws Exception {
+        try (LocalServer small = LocalServer.start(receiver.handler(), "127.0.0.1", 0, 8, 150_000)) {
+            String first = bodyOf(100_000);
+            Socket holder = new Socket(InetAddress.getLoopbackAddress(), small.port());
+            attackers.add(holder);
+            OutputStream out = holder.getOutputStream();
+            out.write(("POST /logs HTTP/1.1\r\nHost: x\r\nAuthorization: " + Drains.basic("my-app", SECRET)
+                    + "\r\nContent-Type: application/logplex-1\r\nContent-Length: 100000\r\n\r\n"
+                    + first.substring(0, 50_000)).getBytes(US_ASCII));
+            out.flush();
+            Thread.sleep(300); // the first body has reserved its 100,000 bytes
+
+            HttpClient http = HttpClient.newHttpClient();
+            var second = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port() + "/logs"))
+                    .header("Authorization", Drains.basic("my-app", SECRET))
+                    .header("Content-Type", "application/logplex-1")
+                    .POST(HttpRequest.BodyPublishers.ofString(bodyOf(60_000).replace("web.1", "web.2")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(500);
+            assertFalse(second.isDone(), "60,000 more bytes do not fit beside 100,000 in 150,000: the body waits");
+
+            out.write(first.substring(50_000).getBytes(US_ASCII));
+            out.flush();
+            holder.setSoTimeout(5_000);
+            assertTrue(new String(holder.getInputStream().readNBytes(12), US_ASCII).startsWith("HTTP/1.1 200"));
+            assertEquals(200, second.get(5, TimeUnit.SECONDS).statusCode());
+        }
+        try (var objects = Files.walk(dir.resolve("store/logs/my-app"))) {
+            assertEquals(2, objects.filter(p -> p.toString().endsWith(".gz")).count(), "both bodies are stored");
+        }
     }
 }
