@@ -1,16 +1,14 @@
 package io.auditdrain.digester;
 
 import io.auditdrain.core.AppName;
+import io.auditdrain.core.EnvironmentSettings;
 import io.auditdrain.core.StoreLocation;
 import io.auditdrain.digest.DigestInterval;
 import io.auditdrain.digest.SigningAlgorithm;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,49 +64,49 @@ public record DigesterConfig(
 
     /** Reads and validates the configuration; throws {@link IllegalArgumentException} listing every problem. */
     public static DigesterConfig fromEnvironment(Map<String, String> env) {
-        List<String> problems = new ArrayList<>();
+        EnvironmentSettings settings = new EnvironmentSettings(env);
         String bucket = null;
-        String store = blankToNull(env.get(STORE));
+        String store = settings.text(STORE);
         if (store == null) {
-            problems.add(STORE + " is required: s3://<bucket>");
+            settings.problem(STORE + " is required: s3://<bucket>");
         } else {
             try {
                 if (StoreLocation.parse(store) instanceof StoreLocation.S3Bucket s3) {
                     bucket = s3.bucket();
                 } else {
-                    problems.add(STORE + " must be s3://<bucket>: digests are signed with KMS and kept beside the"
+                    settings.problem(STORE + " must be s3://<bucket>: digests are signed with KMS and kept beside the"
                             + " objects, was: " + store);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(STORE + ": " + e.getMessage());
+                settings.problem(STORE + ": " + e.getMessage());
             }
         }
-        String keyId = blankToNull(env.get(KEY_ID));
+        String keyId = settings.text(KEY_ID);
         if (keyId == null) {
-            problems.add(KEY_ID + " is required: the ARN or alias/... of the KMS signing key");
+            settings.problem(KEY_ID + " is required: the ARN or alias/... of the KMS signing key");
         } else if (!keyId.matches("[A-Za-z0-9:/_+=,.@-]{1,2048}")) {
-            problems.add(KEY_ID + " must be a KMS key ARN, key id or alias/..., was: " + keyId);
+            settings.problem(KEY_ID + " must be a KMS key ARN, key id or alias/..., was: " + keyId);
         }
         SigningAlgorithm algorithm = SigningAlgorithm.ECDSA_SHA_256;
-        String algorithmValue = blankToNull(env.get(SIGNING_ALGORITHM));
+        String algorithmValue = settings.text(SIGNING_ALGORITHM);
         if (algorithmValue != null) {
             try {
                 algorithm = SigningAlgorithm.fromKmsName(algorithmValue.strip());
             } catch (IllegalArgumentException e) {
-                problems.add(SIGNING_ALGORITHM + ": " + e.getMessage());
+                settings.problem(SIGNING_ALGORITHM + ": " + e.getMessage());
             }
         }
-        int intervalMinutes = intSetting(problems, env, INTERVAL_MINUTES, DEFAULT_INTERVAL_MINUTES, 5, 1440);
+        int intervalMinutes = settings.integer(INTERVAL_MINUTES, DEFAULT_INTERVAL_MINUTES, 5, 1440);
         Duration interval = Duration.ofMinutes(intervalMinutes);
         if (!DigestInterval.isValidLength(interval)) {
-            problems.add(INTERVAL_MINUTES + " must divide a day (5, 10, 15, 30, 60, 120, ... 1440), was: "
+            settings.problem(INTERVAL_MINUTES + " must divide a day (5, 10, 15, 30, 60, 120, ... 1440), was: "
                     + intervalMinutes);
         }
-        int graceMinutes = intSetting(problems, env, GRACE_MINUTES, DEFAULT_GRACE_MINUTES, 1, 1440);
-        int lateHours = intSetting(problems, env, LATE_WINDOW_HOURS, DEFAULT_LATE_WINDOW_HOURS, 0, 24 * 30);
-        int maxIntervals = intSetting(problems, env, MAX_INTERVALS, DEFAULT_MAX_INTERVALS, 1, 10_000);
+        int graceMinutes = settings.integer(GRACE_MINUTES, DEFAULT_GRACE_MINUTES, 1, 1440);
+        int lateHours = settings.integer(LATE_WINDOW_HOURS, DEFAULT_LATE_WINDOW_HOURS, 0, 24 * 30);
+        int maxIntervals = settings.integer(MAX_INTERVALS, DEFAULT_MAX_INTERVALS, 1, 10_000);
         Set<String> apps = new TreeSet<>();
-        String appList = blankToNull(env.get(APPS));
+        String appList = settings.text(APPS);
         if (appList != null) {
             for (String app : appList.split("[,\\s]+")) {
                 if (app.isEmpty()) {
@@ -117,51 +115,21 @@ public record DigesterConfig(
                 if (AppName.isValid(app)) {
                     apps.add(app);
                 } else {
-                    problems.add(APPS + " holds an invalid Heroku app name: " + app);
+                    settings.problem(APPS + " holds an invalid Heroku app name: " + app);
                 }
             }
         }
-        String region = blankToNull(env.get(AWS_REGION));
+        String region = settings.text(AWS_REGION);
         if (region == null) {
-            problems.add(AWS_REGION + " is required (Lambda sets it)");
+            settings.problem(AWS_REGION + " is required (Lambda sets it)");
         }
-        Optional<URI> endpoint = Optional.empty();
-        String endpointValue = blankToNull(env.get(AWS_ENDPOINT_URL));
-        if (endpointValue != null) {
-            try {
-                URI uri = new URI(endpointValue);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new URISyntaxException(endpointValue, "not an http(s) URL");
-                }
-                endpoint = Optional.of(uri);
-            } catch (URISyntaxException e) {
-                problems.add(AWS_ENDPOINT_URL + " must be an http(s) URL, was: " + endpointValue);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid digester configuration: " + String.join("; ", problems));
+        Optional<URI> endpoint = settings.httpUrl(AWS_ENDPOINT_URL);
+        if (!settings.problems().isEmpty()) {
+            throw new IllegalArgumentException("invalid digester configuration: "
+                    + String.join("; ", settings.problems()));
         }
         return new DigesterConfig(bucket, keyId, algorithm, interval, Duration.ofMinutes(graceMinutes),
                 Duration.ofHours(lateHours), apps, maxIntervals, region, endpoint);
-    }
-
-    private static int intSetting(List<String> problems, Map<String, String> env, String name, int def, int min,
-                                  int max) {
-        String value = blankToNull(env.get(name));
-        if (value == null) {
-            return def;
-        }
-        try {
-            int v = Integer.parseInt(value.strip());
-            if (v < min || v > max) {
-                problems.add(name + " must be between " + min + " and " + max + ", was: " + v);
-                return def;
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number, was: " + value);
-            return def;
-        }
     }
 
     private static Map<String, String> documented() {
@@ -177,9 +145,5 @@ public record DigesterConfig(
         map.put(AWS_REGION, "");
         map.put(AWS_ENDPOINT_URL, "");
         return Collections.unmodifiableMap(map);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

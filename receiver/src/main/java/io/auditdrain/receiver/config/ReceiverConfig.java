@@ -1,12 +1,10 @@
 package io.auditdrain.receiver.config;
 
 import io.auditdrain.core.AppName;
+import io.auditdrain.core.EnvironmentSettings;
 import io.auditdrain.core.StoreLocation;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -77,59 +75,47 @@ public record ReceiverConfig(
 
     /** Reads and validates the configuration; throws {@link ConfigurationException} listing every problem. */
     public static ReceiverConfig fromEnvironment(Map<String, String> env) {
-        List<String> problems = new ArrayList<>();
-        StoreLocation store = parse(problems, STORE, () -> StoreLocation.parse(required(env, STORE)));
-        CredentialsLocation credentials = parse(problems, CREDENTIALS,
-                () -> CredentialsLocation.parse(required(env, CREDENTIALS)));
-        int ttl = intSetting(problems, env, CREDENTIALS_TTL_SECONDS, (int) DEFAULT_CREDENTIALS_TTL.toSeconds(), 1, 3600);
-        int grace = intSetting(problems, env, CREDENTIALS_GRACE_SECONDS, (int) DEFAULT_CREDENTIALS_GRACE.toSeconds(), 0,
+        EnvironmentSettings settings = new EnvironmentSettings(env);
+        StoreLocation store = parse(settings, STORE, () -> StoreLocation.parse(required(settings, STORE)));
+        CredentialsLocation credentials = parse(settings, CREDENTIALS,
+                () -> CredentialsLocation.parse(required(settings, CREDENTIALS)));
+        int ttl = settings.integer(CREDENTIALS_TTL_SECONDS, (int) DEFAULT_CREDENTIALS_TTL.toSeconds(), 1, 3600);
+        int grace = settings.integer(CREDENTIALS_GRACE_SECONDS, (int) DEFAULT_CREDENTIALS_GRACE.toSeconds(), 0,
                 86_400);
         Set<String> knownApps = new TreeSet<>();
-        String apps = blankToNull(env.get(APPS));
+        String apps = settings.text(APPS);
         if (apps != null) {
             for (String app : apps.split(",", -1)) {
                 if (AppName.isValid(app.strip())) {
                     knownApps.add(app.strip());
                 } else {
-                    problems.add(APPS + " must be Heroku app names separated by commas, has: " + app.strip());
+                    settings.problem(APPS + " must be Heroku app names separated by commas, has: " + app.strip());
                 }
             }
         }
-        int level = intSetting(problems, env, GZIP_LEVEL, DEFAULT_GZIP_LEVEL, 1, 9);
-        int port = intSetting(problems, env, PORT, DEFAULT_PORT, 0, 65535);
+        int level = settings.integer(GZIP_LEVEL, DEFAULT_GZIP_LEVEL, 1, 9);
+        int port = settings.integer(PORT, DEFAULT_PORT, 0, 65535);
         String bind = env.getOrDefault(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
         if (!bind.matches("[0-9A-Za-z.:-]{1,253}")) {
-            problems.add(BIND_ADDRESS + " must be an IP address or host name, was: " + bind);
+            settings.problem(BIND_ADDRESS + " must be an IP address or host name, was: " + bind);
         }
-        int workers = intSetting(problems, env, WORKERS, DEFAULT_WORKERS, 1, 512);
+        int workers = settings.integer(WORKERS, DEFAULT_WORKERS, 1, 512);
         String health = env.getOrDefault(HEALTH_PATH, DEFAULT_HEALTH_PATH);
         if (!health.matches("/[A-Za-z0-9._~/-]*")) {
-            problems.add(HEALTH_PATH + " must be a path starting with '/', was: " + health);
+            settings.problem(HEALTH_PATH + " must be a path starting with '/', was: " + health);
         }
         String namespace = env.getOrDefault(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE);
         if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}")) {
-            problems.add(METRICS_NAMESPACE + " must be 1-255 of A-Z a-z 0-9 . _ / # : -, was: " + namespace);
+            settings.problem(METRICS_NAMESPACE + " must be 1-255 of A-Z a-z 0-9 . _ / # : -, was: " + namespace);
         }
-        Optional<String> region = Optional.ofNullable(blankToNull(env.get(AWS_REGION)));
-        Optional<URI> endpoint = Optional.empty();
-        String endpointValue = blankToNull(env.get(AWS_ENDPOINT_URL));
-        if (endpointValue != null) {
-            try {
-                URI uri = new URI(endpointValue);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new URISyntaxException(endpointValue, "not an http(s) URL");
-                }
-                endpoint = Optional.of(uri);
-            } catch (URISyntaxException e) {
-                problems.add(AWS_ENDPOINT_URL + " must be an http(s) URL, was: " + endpointValue);
-            }
-        }
+        Optional<String> region = Optional.ofNullable(settings.text(AWS_REGION));
+        Optional<URI> endpoint = settings.httpUrl(AWS_ENDPOINT_URL);
         boolean needsAws = store instanceof StoreLocation.S3Bucket || credentials instanceof CredentialsLocation.Ssm;
         if (needsAws && region.isEmpty()) {
-            problems.add(AWS_REGION + " is required for s3:// stores and ssm: credentials");
+            settings.problem(AWS_REGION + " is required for s3:// stores and ssm: credentials");
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
+        if (!settings.problems().isEmpty()) {
+            throw new ConfigurationException(settings.problems());
         }
         return new ReceiverConfig(store, credentials, Duration.ofSeconds(ttl), Duration.ofSeconds(grace),
                 Set.copyOf(knownApps), level, health,
@@ -140,39 +126,21 @@ public record ReceiverConfig(
         T parse();
     }
 
-    private static <T> T parse(List<String> problems, String name, Parser<T> parser) {
+    private static <T> T parse(EnvironmentSettings settings, String name, Parser<T> parser) {
         try {
             return parser.parse();
         } catch (IllegalArgumentException e) {
-            problems.add(name + ": " + e.getMessage());
+            settings.problem(name + ": " + e.getMessage());
             return null;
         }
     }
 
-    private static String required(Map<String, String> env, String name) {
-        String value = blankToNull(env.get(name));
+    private static String required(EnvironmentSettings settings, String name) {
+        String value = settings.text(name);
         if (value == null) {
             throw new IllegalArgumentException("is required");
         }
         return value;
-    }
-
-    private static int intSetting(List<String> problems, Map<String, String> env, String name, int def, int min,
-                                  int max) {
-        String value = blankToNull(env.get(name));
-        if (value == null) {
-            return def;
-        }
-        try {
-            int v = Integer.parseInt(value.strip());
-            if (v < min || v > max) {
-                problems.add(name + " must be between " + min + " and " + max + ", was: " + v);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number, was: " + value);
-            return def;
-        }
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {
@@ -181,9 +149,5 @@ public record ReceiverConfig(
             map.put(keysAndValues[i], keysAndValues[i + 1]);
         }
         return java.util.Collections.unmodifiableMap(map);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }
