@@ -33,6 +33,7 @@ final class BodyCollector implements Runnable {
 
     private final Content.Source source;
     private final BodyBudget budget;
+    private final long declaredLength;
     private final long reserved;
     private final Outcome outcome;
     private boolean tooLarge;
@@ -44,10 +45,11 @@ final class BodyCollector implements Runnable {
         this.source = source;
         this.budget = budget;
         this.outcome = outcome;
+        this.declaredLength = declaredLength;
         this.tooLarge = declaredLength > DrainRequestHandler.MAX_BODY_BYTES;
         // A body that is only counted and discarded holds nothing.
         this.reserved = tooLarge ? 0 : declaredLength >= 0 ? declaredLength : DrainRequestHandler.MAX_BODY_BYTES;
-        // Grow with what arrives, never with what a header promises: a declared length costs nothing until sent.
+        // Allocated when the first bytes arrive: a declared length costs nothing until sent.
         this.buffer = new byte[0];
     }
 
@@ -85,7 +87,7 @@ final class BodyCollector implements Runnable {
                 chunk.release();
             }
             if (last || (tooLarge && seen - DrainRequestHandler.MAX_BODY_BYTES >= DISCARD_LIMIT)) {
-                byte[] body = tooLarge ? null : Arrays.copyOf(buffer, length);
+                byte[] body = tooLarge ? null : length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
                 buffer = null;
                 try {
                     outcome.complete(body, seen);
@@ -109,9 +111,10 @@ final class BodyCollector implements Runnable {
             return;
         }
         if (length + n > buffer.length) {
-            buffer = Arrays.copyOf(buffer, (int) Math.min(
-                    Math.max(Math.max((long) buffer.length * 2, FIRST_BUFFER), length + n),
-                    DrainRequestHandler.MAX_BODY_BYTES));
+            // A declared length was reserved already: take it whole, once; a chunked body grows by doubling.
+            long size = declaredLength >= length + n ? declaredLength
+                    : Math.max(Math.max((long) buffer.length * 2, FIRST_BUFFER), length + n);
+            buffer = Arrays.copyOf(buffer, (int) Math.min(size, DrainRequestHandler.MAX_BODY_BYTES));
         }
         bytes.get(buffer, length, n);
         length += n;
