@@ -3,7 +3,7 @@ package io.auditdrain.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.auditdrain.verifier.Environment;
-import io.auditdrain.verifier.VerifierCli;
+import io.auditdrain.verifier.cli.VerifierCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

@@ -3,7 +3,7 @@ package io.auditdrain.verifier.doctor;
 import io.auditdrain.core.InvalidObjectKeyException;
 import io.auditdrain.core.ObjectKey;
 import io.auditdrain.core.ObjectKeyLayout;
-import io.auditdrain.verifier.DurationConverter;
+import io.auditdrain.verifier.Durations;
 import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
 import java.time.Duration;
@@ -48,7 +48,7 @@ public final class DrainActivityCheck implements Check {
                 // not written by the receiver; does not show the drain is alive
             }
         }
-        String window = DurationConverter.format(ctx.silenceWindow());
+        String window = Durations.format(ctx.silenceWindow());
         if (newest == null) {
             return CheckResult.fail(name(), "no object for " + app + " in " + store.describe() + " stamped in the last "
                     + window + " (since " + from + ")", "heroku drains --app " + app
@@ -57,8 +57,8 @@ public final class DrainActivityCheck implements Check {
                     + " --since 30m)");
         }
         Duration age = Duration.between(newest.time(), now);
-        String ageText = age.isNegative() ? "stamped " + DurationConverter.format(age.negated().withNanos(0))
-                + " ahead of this clock" : DurationConverter.format(age.withNanos(0)) + " old";
+        String ageText = age.isNegative() ? "stamped " + Durations.format(age.negated().withNanos(0))
+                + " ahead of this clock" : Durations.format(age.withNanos(0)) + " old";
         return CheckResult.pass(name(), "newest object " + newest + " is " + ageText);
     }
 }

@@ -2,7 +2,7 @@ package io.auditdrain.verifier.doctor;
 
 import io.auditdrain.core.CorruptObjectException;
 import io.auditdrain.core.LogplexMessage;
-import io.auditdrain.verifier.DurationConverter;
+import io.auditdrain.verifier.Durations;
 import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.logs.WriteTally;
 import io.auditdrain.verifier.store.ArchiveReader;
@@ -72,7 +72,7 @@ public final class WritersCheck implements Check {
         Set<String> allowed = new LinkedHashSet<>();
         allowed.add(role);
         allowed.addAll(ctx.allowedWriters());
-        String window = "since " + from + " (" + DurationConverter.format(ctx.writersWindow()) + ", " + objects.size()
+        String window = "since " + from + " (" + Durations.format(ctx.writersWindow()) + ", " + objects.size()
                 + " objects" + (damaged > 0 ? ", " + damaged + " unreadable" : "") + ", "
                 + tally.statementLines() + " statement lines)";
         List<String> intruders = new ArrayList<>();

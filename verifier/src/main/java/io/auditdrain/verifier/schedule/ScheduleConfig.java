@@ -3,7 +3,7 @@ package io.auditdrain.verifier.schedule;
 import io.auditdrain.core.AppName;
 import io.auditdrain.core.StoreLocation;
 import io.auditdrain.verifier.ConfigurationException;
-import io.auditdrain.verifier.DurationConverter;
+import io.auditdrain.verifier.Durations;
 import io.auditdrain.verifier.Environment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ public record ScheduleConfig(String app, String store, String databaseUrlParamet
         }
         Duration smokeTimeout = Duration.ofSeconds(120);
         try {
-            smokeTimeout = DurationConverter.parse(env.get(SMOKE_TIMEOUT).orElse("120s"));
+            smokeTimeout = Durations.parse(env.get(SMOKE_TIMEOUT).orElse("120s"));
         } catch (RuntimeException e) {
             problems.add(SMOKE_TIMEOUT + ": " + e.getMessage());
         }

@@ -3,11 +3,11 @@ package io.auditdrain.verifier.schedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditdrain.verifier.ConfigurationException;
-import io.auditdrain.verifier.ConnectionOptions;
-import io.auditdrain.verifier.DurationConverter;
+import io.auditdrain.verifier.Durations;
 import io.auditdrain.verifier.Environment;
 import io.auditdrain.verifier.JsonOutput;
-import io.auditdrain.verifier.VerifierCli;
+import io.auditdrain.verifier.cli.ConnectionOptions;
+import io.auditdrain.verifier.cli.VerifierCli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -88,7 +88,7 @@ public final class ScheduledVerification {
         Environment env = new Environment(variables);
 
         Report smoke = execute(env, "smoke", "--app", config.app(), "--store", config.store(), "--json",
-                "--timeout", DurationConverter.format(config.smokeTimeout()));
+                "--timeout", Durations.format(config.smokeTimeout()));
         Report doctor = execute(env, "doctor", "--app", config.app(), "--store", config.store(), "--json");
 
         List<String> errors = new ArrayList<>();

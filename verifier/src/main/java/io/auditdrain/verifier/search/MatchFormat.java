@@ -1,7 +1,8 @@
 package io.auditdrain.verifier.search;
 
 import io.auditdrain.verifier.JsonOutput;
-import io.auditdrain.verifier.SmokeCommand;
+import io.auditdrain.verifier.PrintableText;
+import io.auditdrain.verifier.cli.SmokeCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +28,8 @@ public enum MatchFormat {
         switch (this) {
             case TEXT -> out.printf("%s  %s@%s  pid %s  session %s  %s%s%s  (%s)%n", m.timestamp(), orDash(m.user()),
                     orDash(m.database()), orDash(m.pid()), orDash(m.sessionId()), m.kind().equals("statement") ? ""
-                            : m.kind() + ": ", SmokeCommand.printable(m.statement()), m.parameters() == null ? ""
-                            : "  [parameters: " + SmokeCommand.printable(m.parameters()) + "]", String.join(", ", m.keys()));
+                            : m.kind() + ": ", PrintableText.escape(m.statement()), m.parameters() == null ? ""
+                            : "  [parameters: " + PrintableText.escape(m.parameters()) + "]", String.join(", ", m.keys()));
             case JSONL -> out.println(JsonOutput.write(fields(m)));
             case CSV -> {
                 StringBuilder row = new StringBuilder();

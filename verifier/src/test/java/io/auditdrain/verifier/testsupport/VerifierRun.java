@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditdrain.verifier.Environment;
-import io.auditdrain.verifier.VerifierCli;
+import io.auditdrain.verifier.cli.VerifierCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

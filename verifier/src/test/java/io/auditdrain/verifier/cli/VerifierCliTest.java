@@ -1,9 +1,11 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditdrain.verifier.Durations;
+import io.auditdrain.verifier.JsonOutput;
 import io.auditdrain.verifier.testsupport.VerifierRun;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +48,17 @@ class VerifierCliTest {
     void an_unknown_option_is_a_usage_error() {
         VerifierRun run = VerifierRun.run(NO_ENV, "smoke", "--password", "hunter2").assertExit(2);
         assertTrue(run.err().contains("Unknown option"), run.output());
+    }
+
+    @Test
+    void an_unknown_command_is_a_usage_error_even_with_help() {
+        for (List<String> args : List.of(List.of("smok"), List.of("smok", "--help"), List.of("--help", "smok"),
+                List.of("smoke", "extra", "--help"))) {
+            VerifierRun run = VerifierRun.run(NO_ENV, args.toArray(String[]::new)).assertExit(2);
+            assertTrue(run.err().contains("Unmatched argument"), args + ": " + run.output());
+        }
+        VerifierRun suggestion = VerifierRun.run(NO_ENV, "smok", "--help").assertExit(2);
+        assertTrue(suggestion.err().contains("smoke"), "suggests the command meant: " + suggestion.output());
     }
 
     @Test
@@ -100,13 +113,13 @@ class VerifierCliTest {
 
     @Test
     void durations_read_the_short_forms_and_iso() {
-        assertEquals(Duration.ofMillis(500), DurationConverter.parse("500ms"));
-        assertEquals(Duration.ofSeconds(30), DurationConverter.parse("30s"));
-        assertEquals(Duration.ofSeconds(45), DurationConverter.parse("45"));
-        assertEquals(Duration.ofMinutes(2), DurationConverter.parse("2m"));
-        assertEquals(Duration.ofMinutes(2), DurationConverter.parse("PT2M"));
-        assertEquals("2m", DurationConverter.format(Duration.ofMinutes(2)));
-        assertEquals("1.5s", DurationConverter.format(Duration.ofMillis(1500)));
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
+        assertEquals(Duration.ofSeconds(45), Durations.parse("45"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("PT2M"));
+        assertEquals("2m", Durations.format(Duration.ofMinutes(2)));
+        assertEquals("1.5s", Durations.format(Duration.ofMillis(1500)));
     }
 
     @Test

@@ -1,7 +1,8 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
 import io.auditdrain.core.AppName;
 import io.auditdrain.core.StoreLocation;
+import io.auditdrain.verifier.ConfigurationException;
 import picocli.CommandLine.Option;
 
 /** Which app's drained objects, in which store. */

@@ -1,5 +1,9 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
+import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.Environment;
+import io.auditdrain.verifier.ExitCodes;
+import io.auditdrain.verifier.JsonOutput;
 import io.auditdrain.verifier.store.ArchiveReadException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +81,7 @@ public final class VerifierCli implements Runnable {
         cl.setDefaultValueProvider(new EnvironmentDefaults(env));
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setExitCodeExceptionMapper(e -> ExitCodes.ERROR);
+        cl.setExecutionStrategy(VerifierCli::refuseUnmatchedThenRun);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.ERROR);
         cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.ERROR);
         for (CommandLine sub : cl.getSubcommands().values()) {
@@ -84,6 +89,19 @@ public final class VerifierCli implements Runnable {
             sub.getCommandSpec().exitCodeOnExecutionException(ExitCodes.ERROR);
         }
         return cl;
+    }
+
+    /**
+     * picocli skips its check of unmatched arguments when help is asked for, so {@code verifier UNKNOWN --help}
+     * would print the top-level usage and exit 0: a script could not tell a missing command from a present one.
+     */
+    private static int refuseUnmatchedThenRun(ParseResult parseResult) {
+        for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
+            if (!level.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+            }
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /**

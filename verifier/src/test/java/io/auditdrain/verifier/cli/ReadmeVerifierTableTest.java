@@ -1,8 +1,9 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditdrain.verifier.Environment;
 import io.auditdrain.verifier.schedule.ScheduleConfig;
 import java.io.IOException;
 import java.lang.reflect.Field;

@@ -1,5 +1,6 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
+import io.auditdrain.verifier.ConfigurationException;
 import java.time.Clock;
 import java.time.Instant;
 import picocli.CommandLine.Option;

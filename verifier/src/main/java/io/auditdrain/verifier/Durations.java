@@ -2,21 +2,24 @@ package io.auditdrain.verifier;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
-/** Reads {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, a plain number of seconds, or ISO-8601 ({@code PT2M}). */
-public final class DurationConverter implements ITypeConverter<Duration> {
+/** Durations as operators write them ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code PT2M}) and read them. */
+public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
-    @Override
-    public Duration convert(String value) {
-        return parse(value);
+    private Durations() {
     }
 
+    /**
+     * Reads {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, a plain number of seconds, or ISO-8601
+     * ({@code PT2M}).
+     *
+     * @throws IllegalArgumentException with a message for the operator when it is none of those, or negative
+     */
     public static Duration parse(String value) {
         String v = value == null ? "" : value.strip();
         Matcher m = SIMPLE.matcher(v);
@@ -30,15 +33,16 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                 default -> Duration.ofSeconds(n);
             };
         }
+        Duration d;
         try {
-            Duration d = Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
-            if (d.isNegative()) {
-                throw new TypeConversionException("a duration cannot be negative: " + value);
-            }
-            return d;
+            d = Duration.parse(v.toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration (examples: 500ms, 30s, 2m, PT2M)");
+            throw new IllegalArgumentException("'" + value + "' is not a duration (examples: 500ms, 30s, 2m, PT2M)");
         }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("a duration cannot be negative: " + value);
+        }
+        return d;
     }
 
     /** {@code 2m}, {@code 30s}, {@code 1.5s}, {@code 250ms}: how the CLI shows a duration. */
@@ -54,7 +58,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             return ms / 1000 + "s";
         }
         if (ms >= 1000) {
-            return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
         return ms + "ms";
     }

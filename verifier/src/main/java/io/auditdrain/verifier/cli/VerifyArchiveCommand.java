@@ -1,5 +1,8 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
+import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.ExitCodes;
+import io.auditdrain.verifier.JsonOutput;
 import io.auditdrain.verifier.evidence.ArchiveReport;
 import io.auditdrain.verifier.evidence.ArchiveVerification;
 import io.auditdrain.verifier.evidence.DigestKeys;

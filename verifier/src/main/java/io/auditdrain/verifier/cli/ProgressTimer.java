@@ -1,5 +1,6 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
+import io.auditdrain.verifier.Durations;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,6 +22,6 @@ final class ProgressTimer {
             return Optional.empty();
         }
         last = now;
-        return Optional.of(DurationConverter.format(Duration.ofSeconds(Duration.ofNanos(now - started).toSeconds())));
+        return Optional.of(Durations.format(Duration.ofSeconds(Duration.ofNanos(now - started).toSeconds())));
     }
 }

@@ -1,6 +1,10 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
 import io.auditdrain.core.StoreLocation;
+import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.Environment;
+import io.auditdrain.verifier.ExitCodes;
+import io.auditdrain.verifier.JsonOutput;
 import io.auditdrain.verifier.db.DatabaseUrl;
 import io.auditdrain.verifier.db.RoleSession;
 import io.auditdrain.verifier.db.SqlIdentifier;

@@ -1,5 +1,7 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
+import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.ExitCodes;
 import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.search.ArchiveSearch;
 import io.auditdrain.verifier.search.MatchFormat;

@@ -1,7 +1,13 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.core.StoreLocation;
+import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.Durations;
+import io.auditdrain.verifier.Environment;
+import io.auditdrain.verifier.ExitCodes;
+import io.auditdrain.verifier.JsonOutput;
+import io.auditdrain.verifier.PrintableText;
 import io.auditdrain.verifier.db.DatabaseUrl;
 import io.auditdrain.verifier.db.RoleSession;
 import io.auditdrain.verifier.db.SqlIdentifier;
@@ -157,7 +163,7 @@ public final class SmokeCommand implements Callable<Integer> {
                 }
                 out.printf("  looking in %s from %s, every %s, for up to %s%n", store.describe() + "/"
                         + ObjectKeyLayout.appPrefix(app), tracer.insertTime().minus(margin),
-                        DurationConverter.format(interval), DurationConverter.format(timeout));
+                        Durations.format(interval), Durations.format(timeout));
                 out.flush();
             }
             TracerSearch search = new TracerSearch(store, app, settings, databaseClock,
@@ -201,19 +207,19 @@ public final class SmokeCommand implements Callable<Integer> {
         if (json) {
             out.println(JsonOutput.write(report));
         } else {
-            out.printf("PASS  tracer found after %s%n", DurationConverter.format(found.elapsed()));
+            out.printf("PASS  tracer found after %s%n", Durations.format(found.elapsed()));
             out.printf("  tag          %s%n", tracer.tag());
             out.printf("  object       %s%n", found.object().key());
             out.printf("  line         %s %s[%d, %d chunk%s] %s%n", found.message().procId(),
                     found.message().attachment().isEmpty() ? "" : "[" + found.message().attachment() + "] ",
                     found.message().message(), found.message().chunks(), found.message().chunks() == 1 ? "" : "s",
-                    printable(found.message().text()));
+                    PrintableText.escape(found.message().text()));
             out.printf("  insert time  %s (database clock)%n", tracer.insertTime());
             out.printf("  object time  %s (newest message in the object)%n", found.key().time());
             if (found.object().storedAt() != null) {
                 out.printf("  stored at    %s%n", found.object().storedAt());
             }
-            out.printf("  latency      %s (INSERT to stored object)%n", DurationConverter.format(latency));
+            out.printf("  latency      %s (INSERT to stored object)%n", Durations.format(latency));
         }
         out.flush();
         return ExitCodes.PASS;
@@ -231,17 +237,17 @@ public final class SmokeCommand implements Callable<Integer> {
         causes.add("wrong --app or --store: looked under " + store.describe() + "/" + ObjectKeyLayout.appPrefix(app));
         causes.add("statement logging not effective for the role (log_statement is read at login; doctor's"
                 + " statement-logging check shows the role's own setting)");
-        causes.add("slower propagation than --timeout " + DurationConverter.format(timeout)
+        causes.add("slower propagation than --timeout " + Durations.format(timeout)
                 + " allows: run again with --timeout 5m");
         report.put("result", "FAIL");
-        report.put("reason", "tracer not found within " + DurationConverter.format(timeout));
+        report.put("reason", "tracer not found within " + Durations.format(timeout));
         report.put("polls", nf.polls());
         report.put("likely_causes", causes);
         if (json) {
             out.println(JsonOutput.write(report));
         } else {
             out.printf("FAIL  tracer %s not found within %s (%d objects read in %d polls)%n", report.get("tag"),
-                    DurationConverter.format(timeout), nf.objectsRead(), nf.polls());
+                    Durations.format(timeout), nf.objectsRead(), nf.polls());
             out.printf("  insert time  %s (database clock)%n", report.get("insert_time"));
             out.println("  likely causes:");
             for (String cause : causes) {
@@ -272,11 +278,6 @@ public final class SmokeCommand implements Callable<Integer> {
         return ExitCodes.FAILED;
     }
 
-    /** One line: LF and TAB made visible, so a joined multi-line statement stays on one output line. */
-    public static String printable(String text) {
-        return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
-    }
-
     /** Progress on stderr while polling: when new objects arrive, and every 10 seconds otherwise. */
     static final class ProgressPrinter implements TracerSearch.Progress {
         private final PrintWriter err;
@@ -290,7 +291,7 @@ public final class SmokeCommand implements Callable<Integer> {
         public void polled(int poll, Duration elapsed, int newObjects, int objectsRead) {
             long second = elapsed.toSeconds();
             if (newObjects > 0 || lastPrintedSecond < 0 || second - lastPrintedSecond >= 10) {
-                err.printf("  %5s  poll %d: %d new object%s, %d read so far%n", DurationConverter.format(
+                err.printf("  %5s  poll %d: %d new object%s, %d read so far%n", Durations.format(
                         Duration.ofSeconds(second)), poll, newObjects, newObjects == 1 ? "" : "s", objectsRead);
                 err.flush();
                 lastPrintedSecond = second;

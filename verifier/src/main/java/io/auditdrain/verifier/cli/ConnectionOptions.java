@@ -1,5 +1,7 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
+import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.Environment;
 import io.auditdrain.verifier.db.DatabaseUrl;
 import io.auditdrain.verifier.db.SqlIdentifier;
 import picocli.CommandLine.Option;

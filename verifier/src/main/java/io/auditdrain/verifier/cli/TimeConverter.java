@@ -1,4 +1,4 @@
-package io.auditdrain.verifier;
+package io.auditdrain.verifier.cli;
 
 import java.time.Instant;
 import java.time.LocalDate;
