@@ -65,7 +65,6 @@ export function toMarkdown(matrix, deployment) {
   const cell = (principal, request, context) =>
     at.get(cellKey({ principal: principal.key, request: request.id, context }))
   const main = (request) => (request.s3 ? 'TLS' : '-')
-  const label = new Map(principals.map((p) => [p.key, p.label]))
   const lines = []
   const out = (...more) => lines.push(...more)
 
@@ -101,7 +100,8 @@ export function toMarkdown(matrix, deployment) {
   )
 
   const allowedBy = (request) => principals.filter((p) => cell(p, request, main(request)).decision === 'Allow')
-  out('## What no one can do', '', 'No principal of the matrix is allowed these, the account administrator included:', '')
+  out('## What no one can do', '', 'No principal of the matrix is allowed these, the account administrator included (the',
+    "account's root user can always replace the bucket policy: [deploy.md](deploy.md#break-glass)):", '')
   for (const request of requests.filter((r) => allowedBy(r).length === 0)) out(`- ${code(request.id)}`)
   out('', '## What one principal alone can do', '')
   for (const request of requests) {
@@ -158,6 +158,5 @@ export function toMarkdown(matrix, deployment) {
     out(`| ${code(request.id)} | ${principals.map((p) => mark(cell(p, request, main(request)))).join(' | ')} |`)
   }
   out('')
-  void label
   return `${lines.join('\n')}`.replace(/\n+$/, '\n')
 }
