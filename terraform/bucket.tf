@@ -93,7 +93,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "logs" {
 }
 
 resource "aws_s3_bucket_object_lock_configuration" "logs" {
-  count  = var.object_lock == null ? 0 : 1
+  count  = var.object_lock.mode == "OFF" ? 0 : 1
   bucket = aws_s3_bucket.logs.bucket
 
   # Enables Object Lock on the bucket, new or existing, in place. Once enabled, S3 never lets anyone
@@ -106,31 +106,137 @@ resource "aws_s3_bucket_object_lock_configuration" "logs" {
   rule {
     default_retention {
       mode = var.object_lock.mode
-      days = var.object_lock.days
+      days = coalesce(var.object_lock.days, var.retention_days)
     }
   }
 }
 
-# Deny anything not sent over TLS, for every principal, the account's own included.
-resource "aws_s3_bucket_policy" "tls_only" {
-  count  = var.tls_only_policy ? 1 : 0
+# Who may do what to the archive, for every principal, whatever its identity policy allows: explicit Deny
+# statements only (the module's roles get their rights from their own policies; nothing here grants). An
+# account administrator is bound by them as much as any role: S3 lets only the account's root user replace a
+# policy that denies its change (docs/deploy.md, "Nobody alone can change the archive").
+resource "aws_s3_bucket_policy" "logs" {
   bucket = aws_s3_bucket.logs.bucket
-  policy = jsonencode(local.tls_only_policy)
+  policy = jsonencode(local.bucket_policy)
 
-  # Applying a policy while the public-access block is being written can fail with 409 on AWS.
-  depends_on = [aws_s3_bucket_public_access_block.logs]
+  # Last of the bucket's settings: once this policy is on, only the break-glass role may change versioning,
+  # the lifecycle, Object Lock or the policy itself, so a first apply must have written them all. (Applying a
+  # policy while the public-access block is being written can also fail with 409 on AWS.)
+  depends_on = [
+    aws_s3_bucket_public_access_block.logs,
+    aws_s3_bucket_versioning.logs,
+    aws_s3_bucket_lifecycle_configuration.logs,
+    aws_s3_bucket_object_lock_configuration.logs,
+    aws_s3_bucket_ownership_controls.logs,
+    aws_s3_bucket_server_side_encryption_configuration.logs,
+  ]
+}
+
+# The policy was the TLS-only policy alone before the fences: the same bucket policy, updated in place.
+moved {
+  from = aws_s3_bucket_policy.tls_only[0]
+  to   = aws_s3_bucket_policy.logs
 }
 
 locals {
-  tls_only_policy = {
+  # The one role that may create objects under each prefix of the archive (proof/: the scheduled
+  # verification's records of its runs); null when the deployment has no such role, and then no one may.
+  archive_writers = {
+    logs    = local.receiver_role_arn
+    digests = local.digests ? local.digester_role_arn : null
+    proof   = local.verifier_enabled ? local.verifier_role_arn : null
+  }
+
+  # The condition that exempts one principal from a Deny, or none (the Deny then holds for everyone).
+  # ArnNotEquals on aws:PrincipalArn, the role's ARN for each of its sessions, so that no session name matters.
+  exempt_writer = {
+    for prefix, arn in local.archive_writers : prefix => arn == null ? {} : {
+      Condition = { ArnNotEquals = { "aws:PrincipalArn" = arn } }
+    }
+  }
+  exempt_break_glass = var.break_glass_role_arn == null ? {} : {
+    Condition = { ArnNotEquals = { "aws:PrincipalArn" = var.break_glass_role_arn } }
+  }
+
+  bucket_policy = {
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
+    Statement = [
+      {
+        # Anything not sent over TLS, for every principal.
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+      {
+        # Only new objects, for everyone, whatever an identity policy says: a PUT without If-None-Match could
+        # replace a stored object (S3 user guide, "Enforce conditional writes on Amazon S3 buckets").
+        Sid       = "DenyOverwrites"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = [for prefix in keys(local.archive_writers) : "${local.bucket_arn}/${prefix}/*"]
+        Condition = { Null = { "s3:if-none-match" = "true" } }
+      },
+      # Each prefix has one writer: an object put into a closed hour by anyone else would be taken by the next
+      # digest for a late delivery, so only the receiver may deliver late.
+      merge({
+        Sid       = "OnlyTheReceiverWritesLogs"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = ["${local.bucket_arn}/logs/*"]
+      }, local.exempt_writer["logs"]),
+      merge({
+        Sid       = "OnlyTheDigesterWritesDigests"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = ["${local.bucket_arn}/digests/*"]
+      }, local.exempt_writer["digests"]),
+      merge({
+        Sid       = "OnlyTheVerificationWritesProof"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = ["${local.bucket_arn}/proof/*"]
+      }, local.exempt_writer["proof"]),
+      {
+        # Replication writes objects (and delete markers) with the replication role's rights: none comes in.
+        Sid       = "NoReplicationIntoTheArchive"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+        Resource  = ["${local.bucket_arn}/*"]
+      },
+      # What would remove or hide history, or loosen what keeps it: the break-glass role only (with none
+      # named, no one but the root user, and only by replacing this policy).
+      merge({
+        Sid       = "OnlyBreakGlassDeletesObjects"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:DeleteObject"]
+        Resource  = ["${local.bucket_arn}/*"]
+      }, local.exempt_break_glass),
+      merge({
+        Sid       = "OnlyBreakGlassRemovesVersionsOrRetention"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention", "s3:PutObjectLegalHold"]
+        Resource  = ["${local.bucket_arn}/*"]
+      }, local.exempt_break_glass),
+      merge({
+        Sid       = "OnlyBreakGlassChangesTheBucket"
+        Effect    = "Deny"
+        Principal = "*"
+        Action = [
+          "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+          "s3:PutBucketObjectLockConfiguration", "s3:DeleteBucket",
+        ]
+        Resource = [local.bucket_arn]
+      }, local.exempt_break_glass),
+    ]
   }
 }

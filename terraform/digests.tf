@@ -12,9 +12,9 @@ locals {
 }
 
 # ECC_NIST_P256 for ECDSA_SHA_256: the JDK verifies it with no extra library, and the public key can be
-# exported (aws kms get-public-key) so that an auditor verifies without any KMS rights. Without a key policy
-# of its own, the key gets KMS's default one: the account administers it through IAM, and here only the
-# digester's role may sign.
+# exported (aws kms get-public-key) so that an auditor verifies without any KMS rights. Its policy lets only the
+# digester's role sign: KMS's default policy would let any principal whose IAM policy allows kms:Sign (an
+# account administrator) sign a digest too. The account administers the key and may read its public key.
 resource "aws_kms_key" "digests" {
   count = local.digests ? 1 : 0
 
@@ -24,6 +24,7 @@ resource "aws_kms_key" "digests" {
   # The longest waiting period: a deletion scheduled by mistake can be cancelled for 30 days. (Digests
   # already written stay verifiable with an exported public key even after the key is gone.)
   deletion_window_in_days = 30
+  policy                  = jsonencode(local.digest_key_policy)
   tags                    = var.tags
 }
 
@@ -52,6 +53,27 @@ resource "aws_iam_role_policy" "digester" {
 }
 
 locals {
+  digest_key_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        # Administration and kms:Get* (GetPublicKey) through IAM; no kms:Sign for the account.
+        Sid       = "AccountAdministersTheKey"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = local.key_administration_actions
+        Resource  = "*"
+      },
+      {
+        Sid       = "DigesterSigns"
+        Effect    = "Allow"
+        Principal = { AWS = one(aws_iam_role.digester[*].arn) }
+        Action    = ["kms:Sign"]
+        Resource  = "*"
+      },
+    ]
+  }
+
   # Allow statements with closed action lists only (tests/digests.tftest.hcl holds the list): the digester
   # may list and read, put only new digests, and never delete or write under logs/.
   digester_policy = {

@@ -50,12 +50,8 @@ locals {
         Sid       = "AccountAdministersTheKey"
         Effect    = "Allow"
         Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-          "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
-        ]
-        Resource = "*"
+        Action    = local.key_administration_actions
+        Resource  = "*"
       },
       {
         Sid       = "ReceiverDecryptsSecrets"

@@ -30,6 +30,11 @@ output "role_arn" {
   value       = aws_iam_role.receiver.arn
 }
 
+output "auditor_role_arn" {
+  description = "ARN of the auditor's role: reads logs/, digests/ and proof/, lists them, reads the digests' public key; nothing else (README, Showing an auditor)."
+  value       = aws_iam_role.auditor.arn
+}
+
 output "bucket_name" {
   description = "Name of the log bucket."
   value       = aws_s3_bucket.logs.bucket

@@ -214,28 +214,45 @@ variable "bucket_kms_key_arn" {
 }
 
 variable "object_lock" {
-  description = "Optional S3 Object Lock default retention, e.g. { mode = \"COMPLIANCE\", days = 90 }. Can be turned on later: it is enabled in place on the existing bucket, which is never replaced. COMPLIANCE cannot be shortened or removed by anyone, root included."
+  description = "S3 Object Lock default retention of every object written: mode GOVERNANCE (the default: no one can delete a version or shorten its retention before it expires without s3:BypassGovernanceRetention, which the bucket policy denies to all but break_glass_role_arn), COMPLIANCE (no one at all, the root user included, until it expires) or OFF (only for a bucket that never had it: S3 never turns it off). days defaults to retention_days. Turning it on for an existing bucket enables it in place; the bucket is never replaced."
   type = object({
     mode = string
-    days = number
+    days = optional(number)
   })
-  default = null
+  default  = { mode = "GOVERNANCE" }
+  nullable = false
 
   validation {
-    condition     = var.object_lock == null || contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, ""))
-    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE."
+    condition     = contains(["GOVERNANCE", "COMPLIANCE", "OFF"], var.object_lock.mode)
+    error_message = "object_lock.mode must be GOVERNANCE, COMPLIANCE or OFF."
   }
 
   validation {
-    condition     = var.object_lock == null || (try(var.object_lock.days, 0) >= 1 && try(var.object_lock.days, 0) <= var.retention_days)
-    error_message = "object_lock.days must be between 1 and retention_days."
+    condition     = try(var.object_lock.days >= 1 && var.object_lock.days <= var.retention_days, var.object_lock.days == null)
+    error_message = "object_lock.days must be between 1 and retention_days (or left out: retention_days)."
   }
 }
 
-variable "tls_only_policy" {
-  description = "Attach the bucket policy that denies every request not made over TLS. Only emulator runs turn it off (moto enforces Deny statements without their conditions)."
-  type        = bool
-  default     = true
+variable "break_glass_role_arn" {
+  description = "The one IAM role the bucket policy lets delete objects or versions, bypass or change Object Lock retention, and change versioning, the lifecycle, Object Lock or the policy itself (docs/deploy.md, break glass). null: no role may; only the account's root user can then replace the policy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.break_glass_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_-]+$", var.break_glass_role_arn))
+    error_message = "break_glass_role_arn must be an IAM role ARN without a path (arn:aws:iam::<account>:role/<name>): the policy compares it with aws:PrincipalArn."
+  }
+}
+
+variable "auditor_principal_arns" {
+  description = "Who may assume the auditor role (read the archive and the digests' public key, nothing else); empty means any principal of this account that its own IAM policy allows sts:AssumeRole on the role."
+  type        = set(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.auditor_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role/.+|user/.+|root)$", arn))])
+    error_message = "auditor_principal_arns must be IAM role, user or account root ARNs."
+  }
 }
 
 # --- alarms -----------------------------------------------------------------

@@ -12,7 +12,7 @@
 # Least privilege, statement by statement (tests/verifier_schedule.tftest.hcl holds the list):
 #   ListAppLogs          s3:ListBucket on the bucket, only for prefixes under logs/<app>/
 #   ReadAppLogs          s3:GetObject under logs/<app>/ (smoke's tracer, drain-activity, writers)
-#   ReadBucketSettings   the four reads of doctor's bucket checks, on the bucket itself
+#   ReadBucketSettings   the five reads of doctor's bucket checks, on the bucket itself
 #   ReadDatabaseUrl      ssm:GetParameter on the one parameter
 #   DecryptDatabaseUrl   kms:Decrypt on the drain secrets' key (kms.tf), through SSM, for that parameter only
 #   WriteOwnLogs         its own log group (the reports and the metrics)
@@ -22,7 +22,7 @@
 locals {
   verifier_enabled = var.verifier_app != null
   verifier_count   = local.verifier_enabled ? 1 : 0
-  verifier_name    = "${var.name}-verifier"
+  verifier_name    = "${var.name}-verifier" # local.verifier_role_arn (main.tf) names its role
   verifier_jar     = coalesce(var.verifier_jar_path, "${path.module}/../verifier/target/auditdrain-verifier.jar")
 
   verifier_log_group_name = "/aws/lambda/${local.verifier_name}"
@@ -68,6 +68,7 @@ locals {
             "s3:GetBucketPublicAccessBlock",
             "s3:GetEncryptionConfiguration",
             "s3:GetLifecycleConfiguration",
+            "s3:GetBucketPolicy",
           ]
           Resource = [local.bucket_arn]
         },

@@ -8,7 +8,7 @@
 # command that installs it, and the script exits 2. Nothing is fetched from anywhere but the Debian mirror:
 # moto's server and the AWS CLI come from PyPI and terraform from HashiCorp, which these scripts never try.
 #
-# Tools: java mvn postgres (the server binaries) psql shellcheck python3 curl moto_server aws terraform.
+# Tools: java mvn postgres (the server binaries) psql shellcheck python3 curl node npm moto_server aws terraform.
 # Needs common.sh (log).
 
 _prerequisite_present() {
@@ -29,7 +29,8 @@ _prerequisite_package() {
     mvn) printf 'maven' ;;
     postgres) printf 'postgresql-15' ;;
     psql) printf 'postgresql-client-15' ;;
-    shellcheck | python3 | curl) printf '%s' "$1" ;;
+    shellcheck | python3 | curl | npm) printf '%s' "$1" ;;
+    node) printf 'nodejs' ;;
     *) return 1 ;;
   esac
 }
@@ -43,6 +44,8 @@ _prerequisite_description() {
     moto_server) printf "moto_server (moto's S3/SSM emulator; MOTO_SERVER points at another path)" ;;
     aws) printf 'aws (the AWS CLI, from 2025-10 or later)' ;;
     terraform) printf 'terraform 1.11 or newer, with the hashicorp/aws 5.x provider in a filesystem mirror' ;;
+    node) printf 'node (Node.js 18 or newer: the IAM policy simulator of scripts/check-deploy)' ;;
+    npm) printf 'npm (installs the IAM policy simulator from the npm registry, iam/package-lock.json)' ;;
     *) printf '%s' "$1" ;;
   esac
 }

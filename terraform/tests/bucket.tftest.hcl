@@ -43,23 +43,29 @@ run "bucket_defaults_are_versioned_private_encrypted_and_tls_only" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_policy.tls_only) == 1
-    error_message = "the TLS-only bucket policy must be on by default"
-  }
-
-  assert {
     condition = (
-      jsondecode(aws_s3_bucket_policy.tls_only[0].policy).Statement[0].Effect == "Deny" &&
-      jsondecode(aws_s3_bucket_policy.tls_only[0].policy).Statement[0].Action == "s3:*" &&
-      jsondecode(aws_s3_bucket_policy.tls_only[0].policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false" &&
-      contains(jsondecode(aws_s3_bucket_policy.tls_only[0].policy).Statement[0].Resource, "arn:aws:s3:::acme-auditdrain-logs/*")
+      aws_s3_bucket_policy.logs.bucket == "acme-auditdrain-logs" &&
+      [for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s if s.Sid == "DenyInsecureTransport"] == [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = ["arn:aws:s3:::acme-auditdrain-logs", "arn:aws:s3:::acme-auditdrain-logs/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }]
     )
     error_message = "the bucket policy must deny s3:* on the bucket and its objects when aws:SecureTransport is false"
   }
 
   assert {
-    condition     = length(aws_s3_bucket_object_lock_configuration.logs) == 0
-    error_message = "Object Lock must be off unless asked for"
+    # Governance mode by default, for as long as the lifecycle keeps the object.
+    condition = (
+      length(aws_s3_bucket_object_lock_configuration.logs) == 1 &&
+      aws_s3_bucket_object_lock_configuration.logs[0].object_lock_enabled == "Enabled" &&
+      one(one(aws_s3_bucket_object_lock_configuration.logs[0].rule).default_retention).mode == "GOVERNANCE" &&
+      one(one(aws_s3_bucket_object_lock_configuration.logs[0].rule).default_retention).days == 90
+    )
+    error_message = "Object Lock must be on by default, GOVERNANCE mode, for retention_days"
   }
 }
 
@@ -156,27 +162,51 @@ run "kms_key_switches_default_encryption_to_sse_kms_and_lets_the_role_use_it" {
   }
 }
 
-run "object_lock_sets_a_default_retention" {
+run "object_lock_compliance_is_one_variable_and_its_days_follow_the_retention" {
   command = plan
 
   variables {
-    object_lock = { mode = "COMPLIANCE", days = 90 }
+    retention_days = 400
+    object_lock    = { mode = "COMPLIANCE" }
   }
 
   assert {
     # Enabled by the configuration resource, which S3 accepts on an existing bucket, never by
     # aws_s3_bucket.object_lock_enabled, whose change replaces the bucket. scripts/check-deploy applies it
-    # to a bucket that holds objects and checks that the bucket is kept.
-    condition     = length(aws_s3_bucket_object_lock_configuration.logs) == 1 && aws_s3_bucket_object_lock_configuration.logs[0].object_lock_enabled == "Enabled"
-    error_message = "object_lock must enable Object Lock through aws_s3_bucket_object_lock_configuration"
+    # to an existing bucket and checks that the bucket is kept.
+    condition = (
+      length(aws_s3_bucket_object_lock_configuration.logs) == 1 &&
+      aws_s3_bucket_object_lock_configuration.logs[0].object_lock_enabled == "Enabled" &&
+      one(one(aws_s3_bucket_object_lock_configuration.logs[0].rule).default_retention).mode == "COMPLIANCE" &&
+      one(one(aws_s3_bucket_object_lock_configuration.logs[0].rule).default_retention).days == 400
+    )
+    error_message = "object_lock = { mode = COMPLIANCE } must lock every object in COMPLIANCE mode for retention_days"
+  }
+}
+
+run "object_lock_days_can_be_shorter_than_the_retention" {
+  command = plan
+
+  variables {
+    object_lock = { mode = "GOVERNANCE", days = 30 }
   }
 
   assert {
-    condition = (
-      one(one(aws_s3_bucket_object_lock_configuration.logs[0].rule).default_retention).mode == "COMPLIANCE" &&
-      one(one(aws_s3_bucket_object_lock_configuration.logs[0].rule).default_retention).days == 90
-    )
-    error_message = "the default retention must be the requested mode and days"
+    condition     = one(one(aws_s3_bucket_object_lock_configuration.logs[0].rule).default_retention).days == 30
+    error_message = "object_lock.days must set the default retention"
+  }
+}
+
+run "object_lock_off_plans_no_configuration" {
+  command = plan
+
+  variables {
+    object_lock = { mode = "OFF" }
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_object_lock_configuration.logs) == 0
+    error_message = "object_lock.mode = OFF must plan no Object Lock configuration"
   }
 }
 
@@ -190,7 +220,7 @@ run "object_lock_longer_than_retention_is_refused" {
   expect_failures = [var.object_lock]
 }
 
-run "object_lock_mode_must_be_governance_or_compliance" {
+run "object_lock_mode_must_be_governance_compliance_or_off" {
   command = plan
 
   variables {
@@ -200,15 +230,107 @@ run "object_lock_mode_must_be_governance_or_compliance" {
   expect_failures = [var.object_lock]
 }
 
-run "tls_only_policy_can_be_left_out_for_emulators" {
+# The bucket policy grants nothing and fences everything else (docs/access-matrix.md evaluates it with the roles'
+# policies; these runs hold its shape).
+run "the_bucket_policy_only_denies_and_each_prefix_has_one_writer" {
   command = plan
 
   variables {
-    tls_only_policy = false
+    digester_jar_path = "tests/fixtures/digester-placeholder.txt"
   }
 
   assert {
-    condition     = length(aws_s3_bucket_policy.tls_only) == 0
-    error_message = "tls_only_policy = false must plan no bucket policy"
+    condition = alltrue([
+      for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s.Effect == "Deny" && s.Principal == "*"
+    ])
+    error_message = "every statement of the bucket policy must be a Deny for every principal: it grants nothing"
   }
+
+  assert {
+    condition = [for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s if s.Sid == "DenyOverwrites"] == [{
+      Sid       = "DenyOverwrites"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource = [
+        "arn:aws:s3:::acme-auditdrain-logs/digests/*",
+        "arn:aws:s3:::acme-auditdrain-logs/logs/*",
+        "arn:aws:s3:::acme-auditdrain-logs/proof/*",
+      ]
+      Condition = { Null = { "s3:if-none-match" = "true" } }
+    }]
+    error_message = "a PUT without If-None-Match must be denied under every prefix of the archive"
+  }
+
+  assert {
+    condition = (
+      [for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s.Condition if s.Sid == "OnlyTheReceiverWritesLogs"] ==
+      [{ ArnNotEquals = { "aws:PrincipalArn" = "arn:aws:iam::123456789012:role/auditdrain-receiver" } }] &&
+      [for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s.Condition if s.Sid == "OnlyTheDigesterWritesDigests"] ==
+      [{ ArnNotEquals = { "aws:PrincipalArn" = "arn:aws:iam::123456789012:role/auditdrain-digester" } }]
+    )
+    error_message = "logs/ must be written only by the receiver's role and digests/ only by the digester's"
+  }
+
+  assert {
+    # No scheduled verification here: proof/ has no writer, so no one may write there.
+    condition = [for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s if s.Sid == "OnlyTheVerificationWritesProof"] == [{
+      Sid       = "OnlyTheVerificationWritesProof"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = ["arn:aws:s3:::acme-auditdrain-logs/proof/*"]
+    }]
+    error_message = "without the scheduled verification no one may write under proof/"
+  }
+}
+
+run "without_a_break_glass_role_no_one_may_remove_history_or_change_the_bucket" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for sid in ["OnlyBreakGlassDeletesObjects", "OnlyBreakGlassRemovesVersionsOrRetention", "OnlyBreakGlassChangesTheBucket"] :
+      length([for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s if s.Sid == sid && !contains(keys(s), "Condition")]) == 1
+    ])
+    error_message = "without break_glass_role_arn the destructive actions must be denied to everyone, unconditionally"
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s.Action if startswith(s.Sid, "OnlyBreakGlass")
+      ])) == toset([
+      "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention",
+      "s3:PutObjectLegalHold", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy",
+      "s3:DeleteBucketPolicy", "s3:PutBucketObjectLockConfiguration", "s3:DeleteBucket",
+    ])
+    error_message = "the destructive actions differ from the list"
+  }
+}
+
+run "a_named_break_glass_role_is_the_only_exception" {
+  command = plan
+
+  variables {
+    break_glass_role_arn = "arn:aws:iam::123456789012:role/acme-break-glass"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement :
+      s.Condition == { ArnNotEquals = { "aws:PrincipalArn" = "arn:aws:iam::123456789012:role/acme-break-glass" } }
+      if startswith(s.Sid, "OnlyBreakGlass")
+    ])
+    error_message = "the destructive actions must be denied to every principal but the break-glass role"
+  }
+}
+
+run "a_break_glass_role_must_be_a_role_arn" {
+  command = plan
+
+  variables {
+    break_glass_role_arn = "arn:aws:sts::123456789012:assumed-role/acme-break-glass/alice"
+  }
+
+  expect_failures = [var.break_glass_role_arn]
 }

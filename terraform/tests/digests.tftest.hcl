@@ -165,3 +165,23 @@ run "an_interval_that_does_not_divide_a_day_is_refused" {
 
   expect_failures = [var.digest_interval_minutes]
 }
+
+run "only_the_digester_may_sign_and_the_account_only_administers_the_key" {
+  command = plan
+
+  assert {
+    condition = (
+      [for s in jsondecode(aws_kms_key.digests[0].policy).Statement : s.Action if s.Sid == "DigesterSigns"] == [["kms:Sign"]] &&
+      [for s in jsondecode(aws_kms_key.digests[0].policy).Statement : s.Principal.AWS if s.Sid == "DigesterSigns"] == [aws_iam_role.digester[0].arn]
+    )
+    error_message = "the digest key's policy must let the digester's role sign"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_kms_key.digests[0].policy).Statement :
+      !contains(s.Action, "kms:Sign") && !contains(s.Action, "kms:*") if s.Sid != "DigesterSigns"
+    ])
+    error_message = "no other statement of the digest key's policy may allow kms:Sign (KMS's default policy would let IAM grant it)"
+  }
+}

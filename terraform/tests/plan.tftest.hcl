@@ -27,8 +27,8 @@ run "two_apps_plan_one_of_each_resource_and_an_alarm_per_app" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_policy.tls_only) == 1 && length(aws_s3_bucket_object_lock_configuration.logs) == 0
-    error_message = "expected the TLS-only policy and no Object Lock configuration"
+    condition     = aws_s3_bucket_policy.logs.bucket == var.bucket_name && length(aws_s3_bucket_object_lock_configuration.logs) == 1
+    error_message = "expected the bucket policy and the Object Lock configuration"
   }
 
   assert {

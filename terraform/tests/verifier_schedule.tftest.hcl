@@ -125,6 +125,7 @@ run "the_role_reads_only_the_apps_logs_the_bucket_settings_and_its_one_parameter
       "s3:GetBucketPublicAccessBlock",
       "s3:GetEncryptionConfiguration",
       "s3:GetLifecycleConfiguration",
+      "s3:GetBucketPolicy",
       "ssm:GetParameter",
       "kms:Decrypt",
       "logs:CreateLogStream",

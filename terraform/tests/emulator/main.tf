@@ -1,6 +1,6 @@
 # A root for applying the module to moto's server on loopback (scripts/check-deploy drives it).
-# Only what the emulator needs differs from production: the endpoints, fixed fake credentials, and two
-# module inputs (see below). Never point this root at a real account.
+# Only what the emulator needs differs from production: the endpoints, fixed fake credentials, and one
+# module input (SnapStart, see below). Never point this root at a real account.
 
 terraform {
   required_version = ">= 1.11"
@@ -42,12 +42,7 @@ variable "glue_table" {
   default = true
 }
 
-# Both default to what moto can take; scripts/check-deploy turns them on for a plan-only inventory.
-variable "tls_only_policy" {
-  type    = bool
-  default = false
-}
-
+# Defaults to what moto can take; scripts/check-deploy turns it on for a plan-only inventory.
 variable "snapstart" {
   type    = bool
   default = false
@@ -69,13 +64,25 @@ variable "verifier_jar_path" {
   default = null
 }
 
-# scripts/check-deploy turns Object Lock on after the first apply, to prove it happens in place.
+# null: the module's default (GOVERNANCE). scripts/check-deploy applies first with { mode = "OFF" }, as a bucket
+# from before that default, then without, to prove that Object Lock is turned on in place.
 variable "object_lock" {
   type = object({
     mode = string
-    days = number
+    days = optional(number)
   })
   default = null
+}
+
+# The break-glass role and the secret operators that scripts/check-deploy names, so that the access matrix has them.
+variable "break_glass_role_arn" {
+  type    = string
+  default = null
+}
+
+variable "secret_operator_arns" {
+  type    = set(string)
+  default = []
 }
 
 provider "aws" {
@@ -113,12 +120,14 @@ module "auditdrain" {
   apps              = var.apps
   object_lock       = var.object_lock
 
+  break_glass_role_arn = var.break_glass_role_arn
+  secret_operator_arns = var.secret_operator_arns
+
   verifier_app      = var.verifier_app
   verifier_jar_path = var.verifier_jar_path
 
-  # moto enforces a bucket policy's Deny statements without their conditions: a TLS-only deny would
-  # refuse every request, plain HTTP to loopback included. Plan-mode tests cover the policy instead.
-  tls_only_policy = var.tls_only_policy
+  # The bucket policy is applied as in production: moto enforces a bucket policy only on object requests (and
+  # its Deny statements without their conditions), and nothing in this run reads or writes an object.
 
   # moto accepts SnapStart but does not keep it (it reads back ApplyOn = None), so every plan after the
   # apply would show a change. SnapStart is asserted by the plan-mode tests (tests/function.tftest.hcl).
@@ -163,6 +172,10 @@ output "ssm_kms_key_arn" {
 
 output "role_arn" {
   value = module.auditdrain.role_arn
+}
+
+output "auditor_role_arn" {
+  value = module.auditdrain.auditor_role_arn
 }
 
 output "silence_alarm_names" {

@@ -58,7 +58,7 @@ class DoctorIT {
     void doctor_passes_on_the_reference_setup() {
         VerifierRun run = doctor().assertExit(0);
         assertEquals("PASS", run.json().get("result").asText());
-        assertEquals(21, checks(run).size(), run.output());
+        assertEquals(22, checks(run).size(), run.output());
         assertEquals(checks(run).keySet(), withVerdict(run, "PASS"), run.output());
     }
 
@@ -85,7 +85,7 @@ class DoctorIT {
         assertTrue(failure >= 0, run.output());
         assertTrue(lines[failure + 1].contains("fix: REVOKE UPDATE ON TABLE customer_audit_events FROM raptor_app;"),
                 run.output());
-        assertTrue(lines[lines.length - 1].startsWith("FAIL  21 checks"), run.output());
+        assertTrue(lines[lines.length - 1].startsWith("FAIL  22 checks"), run.output());
     }
 
     @Test
@@ -206,7 +206,7 @@ class DoctorIT {
         Map<String, String> env = Map.of("AUDITDRAIN_APP_DATABASE_URL", db.appUrl());
         VerifierRun run = VerifierRun.run(env, "doctor", "--app", APP, "--store", "file:" + dir, "--json")
                 .assertExit(0);
-        assertEquals(Set.of("bucket-encryption", "bucket-lifecycle", "bucket-public-access-block",
+        assertEquals(Set.of("bucket-encryption", "bucket-lifecycle", "bucket-policy", "bucket-public-access-block",
                 "bucket-versioning"), withVerdict(run, "SKIP"), run.output());
         assertEquals("PASS", checks(run).get("drain-activity").get("verdict").asText(), run.output());
     }

@@ -11,6 +11,7 @@ import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.doctor.AuditTableGrantsCheck;
 import io.auditdrain.verifier.doctor.BucketEncryptionCheck;
 import io.auditdrain.verifier.doctor.BucketLifecycleCheck;
+import io.auditdrain.verifier.doctor.BucketPolicyCheck;
 import io.auditdrain.verifier.doctor.BucketVersioningCheck;
 import io.auditdrain.verifier.doctor.CaptureFunctionsSearchPathCheck;
 import io.auditdrain.verifier.doctor.Check;
@@ -145,7 +146,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 new GrantDriftCheck(), new SecurityDefinerFunctionsCheck(), new ParameterPrivilegesCheck(),
                 new CaptureFunctionsSearchPathCheck(), new HistoryTriggersCheck(), new StatementLoggingCheck(),
                 new BucketVersioningCheck(), new PublicAccessBlockCheck(), new BucketEncryptionCheck(),
-                new BucketLifecycleCheck(), new DrainActivityCheck(), new WritersCheck());
+                new BucketLifecycleCheck(), new BucketPolicyCheck(), new DrainActivityCheck(), new WritersCheck());
     }
 
     @Override

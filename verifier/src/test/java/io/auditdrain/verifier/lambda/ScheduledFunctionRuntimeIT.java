@@ -141,7 +141,7 @@ class ScheduledFunctionRuntimeIT {
             assertTrue(run.get("SmokeLatency").asLong() >= 0);
             assertEquals(TERRAFORM.variableDefault("metrics_namespace"),
                     run.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText());
-            assertEquals(21, lines.stream().filter(l -> "verification_check".equals(l.path("event").asText())).count(),
+            assertEquals(22, lines.stream().filter(l -> "verification_check".equals(l.path("event").asText())).count(),
                     runtime.output());
             assertFalse(runtime.output().contains(db.appPassword()), "the password never reaches the log");
         }

@@ -144,7 +144,7 @@ class ScheduledVerificationHandlerIT {
         assertEquals(DoctorFixture.APP, run.get("App").asText());
 
         Map<String, JsonNode> checks = inv.checks();
-        assertEquals(21, checks.size(), inv.rawLog());
+        assertEquals(22, checks.size(), inv.rawLog());
         checks.values().forEach(c -> {
             assertEmf(c, Set.of("App", "Check"));
             assertEquals(0, c.get("CheckFailed").asInt(), c.toString());

@@ -1,6 +1,14 @@
 package io.auditdrain.verifier.testsupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditdrain.testing.AwsEmulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -19,6 +27,8 @@ import software.amazon.awssdk.services.s3.model.TransitionStorageClass;
 /** A fresh bucket on the shared emulator, set up as the reference deployment's Terraform sets it up. */
 public final class TestBucket {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final AwsEmulator emulator = AwsEmulator.shared();
     private final S3Client s3;
     private final String name = "drain-" + UUID.randomUUID().toString().substring(0, 18);
@@ -35,7 +45,10 @@ public final class TestBucket {
         s3.createBucket(r -> r.bucket(name));
     }
 
-    /** Versioning, all four public-access blocks, SSE-S3, and 30 days to IA then expiry at 90 (noncurrent too). */
+    /**
+     * Versioning, all four public-access blocks, SSE-S3, 30 days to IA then expiry at 90 (noncurrent too), and the
+     * statements of the module's bucket policy that the emulator can hold (below).
+     */
     public TestBucket configuredAsReference() {
         s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         s3.putPublicAccessBlock(r -> r.bucket(name).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
@@ -44,7 +57,32 @@ public final class TestBucket {
                 .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)).build();
         s3.putBucketEncryption(r -> r.bucket(name).serverSideEncryptionConfiguration(c -> c.rules(sse)));
         lifecycle(90);
+        s3.putBucketPolicy(r -> r.bucket(name).policy(referencePolicy()));
         return this;
+    }
+
+    /**
+     * The module's bucket policy (terraform/bucket.tf, as scripts/check-deploy checks the fixture) without the
+     * statements on object writes, reads and deletes: the emulator enforces a bucket policy on object requests with
+     * its Deny statements' conditions ignored, so those would refuse the tests' own writes. What is left denies the
+     * actions that remove history or change the bucket to all but the break-glass role, as in production.
+     */
+    private String referencePolicy() {
+        try (InputStream in = TestBucket.class.getResourceAsStream(
+                "/io/auditdrain/verifier/doctor/terraform-bucket-policy.json")) {
+            ObjectNode policy = (ObjectNode) JSON.readTree(in);
+            ArrayNode kept = JSON.createArrayNode();
+            for (JsonNode statement : policy.get("Statement")) {
+                if (List.of("OnlyBreakGlassRemovesVersionsOrRetention", "OnlyBreakGlassChangesTheBucket",
+                        "NoReplicationIntoTheArchive").contains(statement.path("Sid").asText())) {
+                    kept.add(statement);
+                }
+            }
+            policy.set("Statement", kept);
+            return JSON.writeValueAsString(policy).replace("auditdrain-emulator-logs", name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void lifecycle(int expirationDays) {

@@ -1,0 +1,73 @@
+# The auditor's role: read the archive (logs/, digests/, proof/), list it, and read the digests' public key, and
+# nothing else: no write, no delete, no bucket setting, no secret. verify-archive and search need exactly this
+# (README, "Showing an auditor"). Whoever may assume it: auditor_principal_arns, else any principal of the account
+# whose own IAM policy allows sts:AssumeRole on it.
+
+resource "aws_iam_role" "auditor" {
+  name               = "${var.name}-auditor" # local.auditor_role_arn (main.tf)
+  description        = "auditdrain auditor: reads s3://${var.bucket_name} (logs/, digests/, proof/) and the digests' public key"
+  assume_role_policy = jsonencode(local.auditor_trust_policy)
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "auditor" {
+  name   = "${var.name}-auditor"
+  role   = aws_iam_role.auditor.id
+  policy = jsonencode(local.auditor_policy)
+}
+
+locals {
+  auditor_trust_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect = "Allow"
+      Principal = {
+        AWS = length(var.auditor_principal_arns) > 0 ? sort(tolist(var.auditor_principal_arns)) : ["arn:${local.partition}:iam::${local.account_id}:root"]
+      }
+      Action = "sts:AssumeRole"
+    }]
+  }
+
+  auditor_archive = [for prefix in keys(local.archive_writers) : "${local.bucket_arn}/${prefix}/*"]
+
+  # Allow statements with closed action lists only (tests/auditor.tftest.hcl holds the list).
+  auditor_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid       = "ListArchive"
+          Effect    = "Allow"
+          Action    = ["s3:ListBucket"]
+          Resource  = [local.bucket_arn]
+          Condition = { StringLike = { "s3:prefix" = [for prefix in keys(local.archive_writers) : "${prefix}/*"] } }
+        },
+        {
+          # GetObjectVersion: verify-archive reads the version a digest names when the current one differs.
+          Sid      = "ReadArchive"
+          Effect   = "Allow"
+          Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+          Resource = local.auditor_archive
+        },
+      ],
+      local.digests ? [
+        {
+          Sid      = "ReadDigestPublicKey"
+          Effect   = "Allow"
+          Action   = ["kms:GetPublicKey"]
+          Resource = [aws_kms_key.digests[0].arn]
+        },
+      ] : [],
+      var.bucket_kms_key_arn == null ? [] : [
+        {
+          # GetObject of an SSE-KMS object decrypts its data key, through S3 only.
+          Sid       = "DecryptArchiveObjects"
+          Effect    = "Allow"
+          Action    = ["kms:Decrypt"]
+          Resource  = [var.bucket_kms_key_arn]
+          Condition = { StringEquals = { "kms:ViaService" = "s3.${local.region}.amazonaws.com" } }
+        },
+      ],
+    )
+  }
+}
