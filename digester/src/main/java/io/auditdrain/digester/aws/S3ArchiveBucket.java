@@ -2,6 +2,7 @@ package io.auditdrain.digester.aws;
 
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.digest.DigestLayout;
+import io.auditdrain.digest.ObjectKeyRange;
 import io.auditdrain.digest.Sha256;
 import io.auditdrain.digest.SignedDigest;
 import io.auditdrain.digester.ArchiveBucket;
@@ -75,7 +76,7 @@ public final class S3ArchiveBucket implements ArchiveBucket {
     public List<StoredVersion> versions(String prefix, String after, String before) {
         Map<String, List<Entry>> byKey = new TreeMap<>();
         ListObjectVersionsRequest request = ListObjectVersionsRequest.builder().bucket(bucket)
-                .prefix(rangePrefix(prefix, after, before)).build();
+                .prefix(ObjectKeyRange.listingPrefix(prefix, after, before)).build();
         pages:
         for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request)) {
             boolean past = false;
@@ -105,20 +106,6 @@ public final class S3ArchiveBucket implements ArchiveBucket {
             history.forEach(e -> versions.add(e.version()));
         }
         return versions;
-    }
-
-    /**
-     * The longest prefix shared by every key between {@code after} and {@code before}: a key range of one interval
-     * narrows to a few of its time's digits. (A KeyMarker would say the same, but moto drops the first version after
-     * a KeyMarker that is no key of its own.)
-     */
-    static String rangePrefix(String prefix, String after, String before) {
-        int n = 0;
-        while (n < after.length() && n < before.length() && after.charAt(n) == before.charAt(n)) {
-            n++;
-        }
-        String common = after.substring(0, n);
-        return common.startsWith(prefix) ? common : prefix;
     }
 
     @Override
