@@ -674,9 +674,12 @@ public final class ArchiveVerification {
         for (int i = 0; i < days.size(); i++) {
             String prefix = ObjectKeyLayout.dayPrefix(app, days.get(i));
             String after = i == 0 ? ObjectKeyLayout.startAfter(app, start) : prefix;
-            for (StoredVersion v : store.listVersions(prefix, after, i == days.size() - 1 ? before
-                    : prefix + Character.MAX_VALUE)) {
-                histories.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
+            // To the day's end: a name the receiver cannot write (letters sort after the digits of a time) counts.
+            for (StoredVersion v : store.listVersions(prefix, after, prefix + Character.MAX_VALUE)) {
+                Instant t = timeOf(v.key());
+                if (t == null || v.key().compareTo(before) < 0) {
+                    histories.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
+                }
             }
         }
         return histories;
