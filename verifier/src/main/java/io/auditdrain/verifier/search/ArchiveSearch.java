@@ -77,33 +77,22 @@ public final class ArchiveSearch {
         void match(Match match);
     }
 
-    /** What a long search reports while it reads. */
+    /** What a long search reports while it reads; each method does nothing unless overridden. */
     public interface Progress {
-        void listed(int objects);
+        default void listed(int objects) {
+        }
 
-        void read(int objectsRead, int objects, int matches);
+        default void read(int objectsRead, int objects, int matches) {
+        }
 
-        void skipped(String key, String reason);
+        default void skipped(String key, String reason) {
+        }
 
         /** Something an auditor must know about the records: a statement printed incomplete, a chunk too late. */
-        void warning(String warning);
+        default void warning(String warning) {
+        }
 
         Progress NONE = new Progress() {
-            @Override
-            public void listed(int objects) {
-            }
-
-            @Override
-            public void read(int objectsRead, int objects, int matches) {
-            }
-
-            @Override
-            public void skipped(String key, String reason) {
-            }
-
-            @Override
-            public void warning(String warning) {
-            }
         };
     }
 

@@ -132,18 +132,6 @@ class ArchiveSearchJoinTest {
 
     private record Warnings(List<String> warnings) implements ArchiveSearch.Progress {
         @Override
-        public void listed(int objects) {
-        }
-
-        @Override
-        public void read(int objectsRead, int objects, int matches) {
-        }
-
-        @Override
-        public void skipped(String key, String reason) {
-        }
-
-        @Override
         public void warning(String warning) {
             warnings.add(warning);
         }

@@ -69,18 +69,6 @@ class ArchiveSearchTest {
         List<ArchiveSearch.Match> matches = new ArrayList<>();
         new ArchiveSearch(new DirectoryArchiveReader(dir), APP, new ArchiveSearch.Progress() {
             @Override
-            public void listed(int objects) {
-            }
-
-            @Override
-            public void read(int objectsRead, int objects, int matched) {
-            }
-
-            @Override
-            public void skipped(String key, String reason) {
-            }
-
-            @Override
             public void warning(String warning) {
                 warnings.add(warning);
             }
