@@ -64,6 +64,9 @@ final class EvidenceArchive implements AutoCloseable {
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private final Random random;
     private final List<String> digesterLog = new ArrayList<>();
+    private final ScheduleClock clock = new ScheduleClock();
+    private final ByteArrayOutputStream digesterOut = new ByteArrayOutputStream();
+    private ScheduledDigestHandler digester;
 
     EvidenceArchive(Path dir, long seed, String... apps) {
         random = new Random(seed);
@@ -148,22 +151,46 @@ final class EvidenceArchive implements AutoCloseable {
 
     /** The digester's Lambda handler, invoked by the schedule at {@code now}; returns its log line. */
     String runDigester(Instant now) {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        ScheduledDigestHandler handler = new ScheduledDigestHandler(DigesterConfig.fromEnvironment(Map.of(
-                "AUDITDRAIN_STORE", "s3://" + bucket,
-                "AUDITDRAIN_DIGEST_KEY_ID", keyArn,
-                "AWS_REGION", AwsEmulator.REGION,
-                "AWS_ENDPOINT_URL", emulator.endpoint().toString())), new PrintStream(log, true, UTF_8),
-                Clock.fixed(now, ZoneOffset.UTC));
+        if (digester == null) {
+            // One execution environment for every run, as Lambda keeps a warm one: built once, on the test's clock.
+            digester = new ScheduledDigestHandler(DigesterConfig.fromEnvironment(Map.of(
+                    "AUDITDRAIN_STORE", "s3://" + bucket,
+                    "AUDITDRAIN_DIGEST_KEY_ID", keyArn,
+                    "AWS_REGION", AwsEmulator.REGION,
+                    "AWS_ENDPOINT_URL", emulator.endpoint().toString())), new PrintStream(digesterOut, true, UTF_8),
+                    clock);
+        }
+        clock.now = now;
+        digesterOut.reset();
         try {
-            handler.handleRequest(new ByteArrayInputStream("{}".getBytes(UTF_8)), new ByteArrayOutputStream(),
+            digester.handleRequest(new ByteArrayInputStream("{}".getBytes(UTF_8)), new ByteArrayOutputStream(),
                     InvocationContext.of("auditdrain-digester", Duration.ofMinutes(5)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String line = log.toString(UTF_8).strip();
+        String line = digesterOut.toString(UTF_8).strip();
         digesterLog.add(line);
         return line;
+    }
+
+    /** The schedule's clock: the test sets the time of each run. */
+    private static final class ScheduleClock extends Clock {
+        Instant now = Instant.EPOCH;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     /** verify-archive as an auditor runs it at {@code now}, with the key from kms:GetPublicKey. */
