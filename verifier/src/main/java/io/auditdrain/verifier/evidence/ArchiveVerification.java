@@ -210,6 +210,18 @@ public final class ArchiveVerification {
         Instant genesis = genesis(grid);
         FoundDigest newestDigest = newest(grid, after);
         Map<Slot, List<String>> keysBySlot = assign(histories.keySet(), grid);
+        // The versions recorded late, by the interval their keys belong to.
+        TreeMap<Instant, Slot> slotsByStart = new TreeMap<>();
+        grid.forEach(s -> slotsByStart.put(s.start(), s));
+        Map<Slot, Map<String, List<Covered>>> lateBySlot = new HashMap<>();
+        for (Covered c : covered.values()) {
+            Instant t = c.late() ? timeOf(c.entry().key()) : null;
+            Map.Entry<Instant, Slot> floor = t == null ? null : slotsByStart.floorEntry(t);
+            if (floor != null && floor.getValue().contains(t)) {
+                lateBySlot.computeIfAbsent(floor.getValue(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(c.entry().key(), k -> new ArrayList<>()).add(c);
+            }
+        }
 
         List<IntervalReport> reports = new ArrayList<>();
         List<LateObject> lateObjects = new ArrayList<>();
@@ -255,14 +267,8 @@ public final class ArchiveVerification {
                         keys.add(e.key());
                     }
                 }
-                Map<String, List<Covered>> lateHere = new LinkedHashMap<>();
-                for (Covered c : covered.values()) {
-                    Instant t = timeOf(c.entry().key());
-                    if (c.late() && t != null && slot.contains(t)) {
-                        lateHere.computeIfAbsent(c.entry().key(), k -> new ArrayList<>()).add(c);
-                        keys.add(c.entry().key());
-                    }
-                }
+                Map<String, List<Covered>> lateHere = lateBySlot.getOrDefault(slot, Map.of());
+                keys.addAll(lateHere.keySet());
                 for (String key : keys) {
                     List<StoredVersion> history = histories.getOrDefault(key, List.of());
                     List<DigestEntry> entries = digested.getOrDefault(key, List.of());
