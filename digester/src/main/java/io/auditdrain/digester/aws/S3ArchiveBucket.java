@@ -39,7 +39,11 @@ public final class S3ArchiveBucket implements ArchiveBucket {
 
     /** How many keys {@link #firstKey} looks at before giving up on a prefix full of foreign names. */
     private static final int FIRST_KEY_SCAN = 10_000;
-    /** Oldest first; of two written in the same second, the one S3 calls latest last. */
+    /**
+     * Oldest first. S3 lists a key's versions newest first and its LastModified has whole seconds, so entries are
+     * put in front as listed and sorted stably: of two written in the same second, the order S3 gave is kept, and
+     * the one S3 calls latest comes last.
+     */
     private static final Comparator<Entry> OLDEST_FIRST = Comparator.comparing((Entry e) -> e.version().storedAt())
             .thenComparing(Entry::latest);
 
@@ -84,7 +88,7 @@ public final class S3ArchiveBucket implements ArchiveBucket {
                 if (v.key().compareTo(before) >= 0) {
                     past = true;
                 } else if (v.key().compareTo(after) > 0) {
-                    byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(new Entry(new StoredVersion(v.key(),
+                    byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(v.key(),
                             v.versionId(), v.lastModified(), false), Boolean.TRUE.equals(v.isLatest())));
                 }
             }
@@ -92,7 +96,7 @@ public final class S3ArchiveBucket implements ArchiveBucket {
                 if (m.key().compareTo(before) >= 0) {
                     past = true;
                 } else if (m.key().compareTo(after) > 0) {
-                    byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(new Entry(new StoredVersion(m.key(),
+                    byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(m.key(),
                             m.versionId(), m.lastModified(), true), Boolean.TRUE.equals(m.isLatest())));
                 }
             }

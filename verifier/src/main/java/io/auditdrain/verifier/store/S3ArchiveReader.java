@@ -104,14 +104,14 @@ public final class S3ArchiveReader implements ArchiveReader {
                 for (ObjectVersion v : page.versions()) {
                     past |= v.key().compareTo(before) >= 0;
                     if (v.key().compareTo(startAfter) > 0 && v.key().compareTo(before) < 0) {
-                        byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(new Entry(new StoredVersion(
+                        byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(
                                 v.key(), v.versionId(), v.lastModified(), false), Boolean.TRUE.equals(v.isLatest())));
                     }
                 }
                 for (DeleteMarkerEntry m : page.deleteMarkers()) {
                     past |= m.key().compareTo(before) >= 0;
                     if (m.key().compareTo(startAfter) > 0 && m.key().compareTo(before) < 0) {
-                        byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(new Entry(new StoredVersion(
+                        byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(
                                 m.key(), m.versionId(), m.lastModified(), true), Boolean.TRUE.equals(m.isLatest())));
                     }
                 }
@@ -124,7 +124,8 @@ public final class S3ArchiveReader implements ArchiveReader {
         }
         List<StoredVersion> versions = new ArrayList<>();
         for (List<Entry> history : byKey.values()) {
-            // Oldest first; of two in the same second, the one S3 calls latest last.
+            // Oldest first: put in front as S3 lists them (newest first), then sorted stably by their whole-second
+            // time, the one S3 calls latest last.
             history.sort(Comparator.comparing((Entry e) -> e.version().storedAt()).thenComparing(Entry::latest));
             history.forEach(e -> versions.add(e.version()));
         }
