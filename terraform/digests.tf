@@ -81,18 +81,19 @@ locals {
     Statement = concat(
       [
         {
-          # ListObjectsV2 of logs/ (apps, keys of an interval) and digests/ (the chain's head).
+          # ListObjectVersions of logs/ (apps, every version and delete marker of an interval) and digests/
+          # (the chain's head, from the digest keys' histories: a deleted digest is never written again).
           Sid       = "ListArchive"
           Effect    = "Allow"
-          Action    = ["s3:ListBucket"]
+          Action    = ["s3:ListBucket", "s3:ListBucketVersions"]
           Resource  = [local.bucket_arn]
           Condition = { StringLike = { "s3:prefix" = ["logs/*", "digests/*"] } }
         },
         {
-          # GetObject of the current version: its answer names the version that was hashed.
+          # GetObject of each version by its id (deleted and overwritten ones too): every version is hashed.
           Sid      = "ReadArchive"
           Effect   = "Allow"
-          Action   = ["s3:GetObject"]
+          Action   = ["s3:GetObject", "s3:GetObjectVersion"]
           Resource = ["${local.bucket_arn}/logs/*", "${local.bucket_arn}/digests/*"]
         },
         {
@@ -164,6 +165,7 @@ resource "aws_lambda_function" "digester" {
         AUDITDRAIN_DIGEST_INTERVAL_MINUTES  = tostring(var.digest_interval_minutes)
         AUDITDRAIN_DIGEST_GRACE_MINUTES     = tostring(var.digest_grace_minutes)
         AUDITDRAIN_DIGEST_LATE_WINDOW_HOURS = tostring(var.digest_late_window_hours)
+        AUDITDRAIN_METRICS_NAMESPACE        = var.metrics_namespace
       },
       length(var.apps) == 0 ? {} : { AUDITDRAIN_DIGEST_APPS = join(",", sort(tolist(var.apps))) },
       var.java_tool_options == "" ? {} : { JAVA_TOOL_OPTIONS = var.java_tool_options },
@@ -243,6 +245,29 @@ resource "aws_cloudwatch_metric_alarm" "digester_stopped" {
   comparison_operator = "LessThanThreshold"
   threshold           = 1
   treat_missing_data  = "breaching"
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = var.tags
+}
+
+# A digest key whose version history is not one version (a digest replaced or deleted, or planted): the
+# digester never writes it again and links over it, and reports it on every run until the history expires.
+resource "aws_cloudwatch_metric_alarm" "digests_tampered" {
+  count = local.digests ? 1 : 0
+
+  alarm_name        = "${var.name}-digests-tampered"
+  alarm_description = "A digest in s3://${var.bucket_name}/digests/ was replaced or deleted: the digester's log (${local.digester_log_group_name}) names the keys; verify-archive reports each. Find who did it (CloudTrail data events)."
+
+  namespace   = var.metrics_namespace
+  metric_name = "TamperedDigests"
+  statistic   = "Maximum"
+  period      = 900
+
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = 1
+  treat_missing_data  = "notBreaching"
 
   alarm_actions = [aws_sns_topic.alarms.arn]
   ok_actions    = [aws_sns_topic.alarms.arn]

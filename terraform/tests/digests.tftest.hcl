@@ -53,7 +53,8 @@ run "the_digester_may_list_read_sign_and_create_digests_and_nothing_else" {
 
   assert {
     condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.digester[0].policy).Statement : s.Action])) == toset([
-      "s3:ListBucket", "s3:GetObject", "s3:PutObject", "kms:Sign", "logs:CreateLogStream", "logs:PutLogEvents",
+      "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "kms:Sign",
+      "logs:CreateLogStream", "logs:PutLogEvents",
     ])
     error_message = "the digester's actions differ from the allowed list: ${jsonencode(flatten([for s in jsondecode(aws_iam_role_policy.digester[0].policy).Statement : s.Action]))}"
   }
@@ -140,6 +141,7 @@ run "the_digester_runs_every_five_minutes_configured_per_the_readme" {
       AUDITDRAIN_DIGEST_GRACE_MINUTES     = "5"
       AUDITDRAIN_DIGEST_LATE_WINDOW_HOURS = "6"
       AUDITDRAIN_DIGEST_APPS              = "acme-api-prod,acme-api-staging"
+      AUDITDRAIN_METRICS_NAMESPACE        = "AuditDrain"
       JAVA_TOOL_OPTIONS                   = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
     })
     error_message = "the digester's environment differs from README.md's digester table"
@@ -153,6 +155,11 @@ run "the_digester_runs_every_five_minutes_configured_per_the_readme" {
   assert {
     condition     = aws_cloudwatch_metric_alarm.digester_errors[0].metric_name == "Errors" && aws_cloudwatch_metric_alarm.digester_stopped[0].treat_missing_data == "breaching"
     error_message = "a failing and a stopped digester must each raise an alarm"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.digests_tampered[0].metric_name == "TamperedDigests" && aws_cloudwatch_metric_alarm.digests_tampered[0].namespace == "AuditDrain" && aws_cloudwatch_metric_alarm.digests_tampered[0].threshold == 1
+    error_message = "a tampered digest (the digester's TamperedDigests metric) must raise an alarm"
   }
 }
 

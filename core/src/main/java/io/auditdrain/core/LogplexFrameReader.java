@@ -28,7 +28,7 @@ import java.util.List;
  * rest of the body ({@link Frame.Kind#TRUNCATED} when the count ran past the end). Such a message is
  * {@link Frame.Kind#COUNT_MISMATCH}, and its trailing separators are framing. Bytes with no usable count at all are
  * kept as they are, {@link Frame.Kind#UNFRAMED}, up to the next frame start. An empty counted message ({@code 1 LF})
- * is an empty frame.
+ * is an empty frame, whatever follows it.
  *
  * <p>So every well-formed frame after a damaged count comes out as its own message, with or without LFs between
  * frames, as do the usual quirks: a count that includes the trailing LF or excludes it, frames with no LF at all,
@@ -79,7 +79,9 @@ public final class LogplexFrameReader {
             if (countedEnd <= n) {
                 int end = (int) countedEnd;
                 boolean endsWithLf = end > msgStart && b[end - 1] == '\n';
-                if ((strong && endsWithLf) || agreesAt(b, end, n)) {
+                // An empty counted message ({@code 1 LF}) is an empty line whatever follows it.
+                boolean empty = end == msgStart + 1 && endsWithLf;
+                if ((strong && endsWithLf) || empty || agreesAt(b, end, n)) {
                     // The trailing LF that a count usually includes is framing, not content.
                     int msgEnd = endsWithLf ? end - 1 : end;
                     out.add(new Frame(msgStart, msgEnd - msgStart, Frame.Kind.COUNTED));

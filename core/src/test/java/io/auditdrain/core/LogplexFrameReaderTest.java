@@ -151,6 +151,16 @@ class LogplexFrameReaderTest {
     }
 
     @Test
+    void an_empty_counted_message_then_a_zero_between_frames_is_an_empty_line_then_an_unframed_zero() {
+        byte[] body = (frame(DYNO, true) + "1 \n0 \n" + frame(ROUTER, true)).getBytes(UTF_8);
+        List<Frame> frames = LogplexFrameReader.read(body);
+        assertEquals(List.of(DYNO, "", "0", ROUTER), texts(body, frames));
+        assertEquals(List.of(Frame.Kind.COUNTED, Frame.Kind.COUNTED, Frame.Kind.UNFRAMED, Frame.Kind.COUNTED),
+                frames.stream().map(Frame::kind).toList());
+        assertAccountedFor(body, frames);
+    }
+
+    @Test
     void empty_and_whitespace_bodies_have_no_frames() {
         assertEquals(List.of(), LogplexFrameReader.read(new byte[0]));
         assertEquals(List.of(), LogplexFrameReader.read("\n \r\n".getBytes(UTF_8)));

@@ -34,7 +34,7 @@ final class DigestJson {
                 + d.lateObjects().size()));
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("format", ArchiveDigest.FORMAT);
+            g.writeStringField("format", d.format());
             g.writeStringField("app", d.app());
             g.writeStringField("key", d.key());
             g.writeObjectFieldStart("interval");
@@ -54,7 +54,25 @@ final class DigestJson {
                 g.writeStringField("signature_sha256", d.previous().signatureSha256());
                 g.writeEndObject();
             }
+            boolean second = ArchiveDigest.FORMAT.equals(d.format());
+            if (second) {
+                g.writeArrayFieldStart("gap");
+                for (DigestGap gap : d.gap()) {
+                    g.writeStartObject();
+                    g.writeObjectFieldStart("interval");
+                    g.writeStringField("start", gap.interval().start().toString());
+                    g.writeStringField("end", gap.interval().end().toString());
+                    g.writeEndObject();
+                    writeEntries(g, "versions", gap.versions());
+                    writeMarkers(g, "delete_markers", gap.deleteMarkers());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             writeEntries(g, "objects", d.objects());
+            if (second) {
+                writeMarkers(g, "deleted", d.deleted());
+            }
             writeEntries(g, "late_objects", d.lateObjects());
             g.writeEndObject();
         } catch (IOException e) {
@@ -76,6 +94,18 @@ final class DigestJson {
             g.writeNumberField("size", e.size());
             g.writeStringField("sha256", e.sha256());
             g.writeStringField("stored_at", e.storedAt().toString());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeMarkers(JsonGenerator g, String name, List<DeleteMarker> markers) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (DeleteMarker m : markers) {
+            g.writeStartObject();
+            g.writeStringField("key", m.key());
+            g.writeStringField("version_id", m.versionId());
+            g.writeStringField("stored_at", m.storedAt().toString());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -110,32 +140,21 @@ final class DigestJson {
             boolean hasPrevious = false;
             List<DigestEntry> objects = null;
             List<DigestEntry> late = null;
+            List<DigestGap> gap = null;
+            List<DeleteMarker> deleted = null;
             while (r.nextMember()) {
                 String name = p.currentName();
                 switch (name) {
                     case "format" -> {
                         format = r.string();
-                        if (!ArchiveDigest.FORMAT.equals(format)) {
+                        if (!ArchiveDigest.FORMAT.equals(format) && !ArchiveDigest.FORMAT_1.equals(format)) {
                             throw new MalformedDigestException("format " + format + " is not " + ArchiveDigest.FORMAT
-                                    + " (a newer verifier may read it)");
+                                    + " or " + ArchiveDigest.FORMAT_1 + " (a newer verifier may read it)");
                         }
                     }
                     case "app" -> app = r.string();
                     case "key" -> key = r.string();
-                    case "interval" -> {
-                        r.expect(JsonToken.START_OBJECT);
-                        Instant start = null;
-                        Instant end = null;
-                        while (r.nextMember()) {
-                            switch (p.currentName()) {
-                                case "start" -> start = r.instant();
-                                case "end" -> end = r.instant();
-                                default -> throw r.unknown("interval");
-                            }
-                        }
-                        interval = new DigestInterval(r.required(start, "interval.start"),
-                                r.required(end, "interval.end"));
-                    }
+                    case "interval" -> interval = r.interval();
                     case "created" -> created = r.instant();
                     case "policy" -> {
                         r.expect(JsonToken.START_OBJECT);
@@ -165,7 +184,9 @@ final class DigestJson {
                                     r.required(sigHash, "previous.signature_sha256"));
                         }
                     }
+                    case "gap" -> gap = r.gaps();
                     case "objects" -> objects = r.entries();
+                    case "deleted" -> deleted = r.markers();
                     case "late_objects" -> late = r.entries();
                     default -> throw r.unknown("the digest");
                 }
@@ -177,10 +198,18 @@ final class DigestJson {
             if (!hasPrevious) {
                 throw new MalformedDigestException("member previous is missing");
             }
-            return new ArchiveDigest(r.required(app, "app"), r.required(key, "key"),
+            if (ArchiveDigest.FORMAT_1.equals(format)) {
+                if (gap != null || deleted != null) {
+                    throw new MalformedDigestException(ArchiveDigest.FORMAT_1 + " has no members gap and deleted");
+                }
+                gap = List.of();
+                deleted = List.of();
+            }
+            return new ArchiveDigest(format, r.required(app, "app"), r.required(key, "key"),
                     r.required(interval, "interval"), r.required(created, "created"),
                     r.required(grace, "policy.grace_seconds"), r.required(lateWindow, "policy.late_window_seconds"),
-                    previous, r.required(objects, "objects"), r.required(late, "late_objects"));
+                    previous, r.required(gap, "gap"), r.required(objects, "objects"), r.required(deleted, "deleted"),
+                    r.required(late, "late_objects"));
         } catch (IOException e) {
             throw new MalformedDigestException("not valid JSON: " + reason(e), e);
         } catch (IllegalArgumentException e) {
@@ -302,6 +331,64 @@ final class DigestJson {
                         required(sha256, "sha256"), required(storedAt, "stored_at")));
             }
             return entries;
+        }
+
+        List<DeleteMarker> markers() throws IOException {
+            expect(JsonToken.START_ARRAY);
+            List<DeleteMarker> markers = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                require(t, JsonToken.START_OBJECT);
+                String key = null;
+                String version = null;
+                Instant storedAt = null;
+                while (nextMember()) {
+                    switch (p.currentName()) {
+                        case "key" -> key = string();
+                        case "version_id" -> version = string();
+                        case "stored_at" -> storedAt = instant();
+                        default -> throw unknown("a delete marker");
+                    }
+                }
+                markers.add(new DeleteMarker(required(key, "key"), required(version, "version_id"),
+                        required(storedAt, "stored_at")));
+            }
+            return markers;
+        }
+
+        List<DigestGap> gaps() throws IOException {
+            expect(JsonToken.START_ARRAY);
+            List<DigestGap> gaps = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                require(t, JsonToken.START_OBJECT);
+                DigestInterval interval = null;
+                List<DigestEntry> versions = null;
+                List<DeleteMarker> markers = null;
+                while (nextMember()) {
+                    switch (p.currentName()) {
+                        case "interval" -> interval = interval();
+                        case "versions" -> versions = entries();
+                        case "delete_markers" -> markers = markers();
+                        default -> throw unknown("a gap");
+                    }
+                }
+                gaps.add(new DigestGap(required(interval, "gap.interval"), required(versions, "gap.versions"),
+                        required(markers, "gap.delete_markers")));
+            }
+            return gaps;
+        }
+
+        DigestInterval interval() throws IOException {
+            expect(JsonToken.START_OBJECT);
+            Instant start = null;
+            Instant end = null;
+            while (nextMember()) {
+                switch (p.currentName()) {
+                    case "start" -> start = instant();
+                    case "end" -> end = instant();
+                    default -> throw unknown("interval");
+                }
+            }
+            return new DigestInterval(required(start, "interval.start"), required(end, "interval.end"));
         }
 
         <T> T required(T value, String name) {

@@ -31,7 +31,7 @@ public final class DigestVerifier {
 
     /** Whether the digest's signature over its payload's hash is valid under one of the trusted keys. */
     public boolean signatureValid(SignedDigest d) {
-        byte[] message = SignedDigest.signedMessage(d.payload());
+        byte[] message = SignedDigest.signedMessage(d.digest().format(), d.payload());
         for (PublicKey key : trusted) {
             Signature s = d.signature().algorithm().newSignature();
             try {
@@ -51,7 +51,8 @@ public final class DigestVerifier {
 
     /**
      * Why {@code next} does not follow {@code previous} in the chain, or empty when it does: it must name
-     * {@code previous}'s key and the SHA-256 of its signature, and start where {@code previous} ends.
+     * {@code previous}'s key and the SHA-256 of its signature, and start where {@code previous} ends, or where the
+     * gap it records after {@code previous} ends (the gap itself is a finding of its own).
      */
     public static Optional<String> linkProblem(SignedDigest previous, SignedDigest next) {
         DigestLink link = next.digest().previous();
@@ -66,9 +67,19 @@ public final class DigestVerifier {
             return Optional.of("its link to " + link.key() + " names signature sha256 " + link.signatureSha256()
                     + ", but that digest's signature hashes to " + previous.signature().sha256());
         }
-        if (!next.digest().interval().start().equals(previous.digest().interval().end())) {
+        // A gap (intervals whose digests were tampered with) lies between them, each interval where the last ends.
+        java.time.Instant end = previous.digest().interval().end();
+        for (DigestGap gap : next.digest().gap()) {
+            if (!gap.interval().start().equals(end)) {
+                return Optional.of("its gap " + gap.interval() + " does not start where " + end + " ends the one"
+                        + " before it");
+            }
+            end = gap.interval().end();
+        }
+        if (!next.digest().interval().start().equals(end)) {
             return Optional.of("it starts at " + next.digest().interval().start() + ", not where "
-                    + previous.digest().key() + " ends (" + previous.digest().interval().end() + ")");
+                    + (next.digest().gap().isEmpty() ? previous.digest().key() + " ends (" + end + ")"
+                    : "its gap ends (" + end + ")"));
         }
         return Optional.empty();
     }

@@ -15,6 +15,25 @@ public record ObjectKeyRange(String prefix, String after, String before) {
                 ObjectKeyLayout.startAfter(app, interval.start()), ObjectKeyLayout.startAfter(app, interval.end()));
     }
 
+    /**
+     * The longest prefix that every key of the range shares: a range of one interval narrows to a few digits of its
+     * time, so listing under it reads little more than the range (a KeyMarker would say the same, but moto drops the
+     * first version after a KeyMarker that is not a key itself).
+     */
+    public String listingPrefix() {
+        return listingPrefix(prefix, after, before);
+    }
+
+    /** The longest prefix shared by {@code after} and {@code before}, or {@code prefix} when that is longer. */
+    public static String listingPrefix(String prefix, String after, String before) {
+        int n = 0;
+        while (n < after.length() && n < before.length() && after.charAt(n) == before.charAt(n)) {
+            n++;
+        }
+        String common = after.substring(0, n);
+        return common.startsWith(prefix) ? common : prefix;
+    }
+
     public boolean contains(String key) {
         return key.startsWith(prefix) && key.compareTo(after) > 0 && key.compareTo(before) < 0;
     }

@@ -14,8 +14,6 @@ import java.util.Arrays;
  */
 public record SignedDigest(ArchiveDigest digest, byte[] payload, DigestSignature signature) {
 
-    /** Starts the signed message: which format's payload hash follows. */
-    public static final String SIGNED_MESSAGE_PREFIX = ArchiveDigest.FORMAT + "\n";
     /** The content type digests are stored with. */
     public static final String CONTENT_TYPE = "application/x-ndjson";
     private static final int MAX_SIGNATURE_LINE = 4096;
@@ -32,15 +30,16 @@ public record SignedDigest(ArchiveDigest digest, byte[] payload, DigestSignature
     /** Writes {@code digest}'s payload and has {@code signer} sign it. */
     public static SignedDigest sign(ArchiveDigest digest, DigestSigner signer) {
         byte[] payload = DigestJson.payload(digest);
-        return new SignedDigest(digest, payload, signer.sign(signedMessage(payload)));
+        return new SignedDigest(digest, payload, signer.sign(signedMessage(digest.format(), payload)));
     }
 
     /**
-     * The bytes that are signed: {@code auditdrain-digest/1}, LF, and the lower-case hex SHA-256 of the payload line
-     * (84 bytes; KMS signs up to 4096 as a raw message, and hashes them with SHA-256 itself).
+     * The bytes that are signed: the payload's format ({@code auditdrain-digest/2}), LF, and the lower-case hex
+     * SHA-256 of the payload line (84 bytes; KMS signs up to 4096 as a raw message, and hashes them with SHA-256
+     * itself). Naming the format keeps a payload from being read as another format's.
      */
-    public static byte[] signedMessage(byte[] payload) {
-        return (SIGNED_MESSAGE_PREFIX + Sha256.hex(payload)).getBytes(US_ASCII);
+    public static byte[] signedMessage(String format, byte[] payload) {
+        return (format + "\n" + Sha256.hex(payload)).getBytes(US_ASCII);
     }
 
     /** The payload's hash as the signed message names it. */

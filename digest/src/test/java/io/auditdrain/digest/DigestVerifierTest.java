@@ -45,6 +45,23 @@ class DigestVerifierTest {
     }
 
     @Test
+    void a_link_over_a_recorded_gap_continues_the_chain_only_where_the_gap_ends() {
+        SignedDigest first = SignedDigest.sign(SignedDigestTest.digest("2026-03-14T13:00:00Z", null, List.of()), signer);
+        DigestGap skipped = new DigestGap(DigestInterval.containing(java.time.Instant.parse("2026-03-14T14:00:00Z"),
+                SignedDigestTest.HOUR), List.of(), List.of());
+        SignedDigest overGap = SignedDigest.sign(SignedDigestTest.digest("2026-03-14T15:00:00Z", first.link(),
+                List.of(skipped), List.of()), signer);
+        assertEquals(Optional.empty(), DigestVerifier.linkProblem(first, overGap));
+
+        SignedDigest pastGap = SignedDigest.sign(SignedDigestTest.digest("2026-03-14T16:00:00Z", first.link(),
+                List.of(skipped), List.of()), signer);
+        assertTrue(DigestVerifier.linkProblem(first, pastGap).orElseThrow().contains("not where its gap ends"));
+        SignedDigest v1 = SignedDigest.sign(SignedDigestTest.firstFormat("2026-03-14T14:00:00Z", first.link(),
+                List.of()), signer);
+        assertEquals(Optional.empty(), DigestVerifier.linkProblem(first, v1), "a chain may cross formats");
+    }
+
+    @Test
     void a_public_key_reads_from_pem_or_der() {
         PublicKey key = signer.keys().getPublic();
         byte[] der = key.getEncoded();

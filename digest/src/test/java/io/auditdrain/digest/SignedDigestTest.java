@@ -20,10 +20,22 @@ class SignedDigestTest {
     private final JdkSigner signer = JdkSigner.p256();
 
     static ArchiveDigest digest(String start, DigestLink previous, List<DigestEntry> objects) {
+        return digest(start, previous, List.of(), objects);
+    }
+
+    static ArchiveDigest digest(String start, DigestLink previous, List<DigestGap> gap, List<DigestEntry> objects) {
         DigestInterval interval = DigestInterval.containing(Instant.parse(start), HOUR);
         return new ArchiveDigest("acme-api", DigestLayout.key("acme-api", interval.start()), interval,
                 interval.end().plus(Duration.ofMinutes(10)), Duration.ofMinutes(10), Duration.ofHours(24), previous,
-                objects, List.of());
+                gap, objects, List.of(), List.of());
+    }
+
+    /** A digest of the first format, as the digester wrote them before version histories. */
+    static ArchiveDigest firstFormat(String start, DigestLink previous, List<DigestEntry> objects) {
+        DigestInterval interval = DigestInterval.containing(Instant.parse(start), HOUR);
+        return new ArchiveDigest(ArchiveDigest.FORMAT_1, "acme-api", DigestLayout.key("acme-api", interval.start()),
+                interval, interval.end().plus(Duration.ofMinutes(10)), Duration.ofMinutes(10), Duration.ofHours(24),
+                previous, List.of(), objects, List.of(), List.of());
     }
 
     static DigestEntry entry(String key, String content) {
@@ -54,14 +66,53 @@ class SignedDigestTest {
         assertTrue(stored.endsWith("\n"));
         String hash = Sha256.hex(lines[0].getBytes(UTF_8));
         assertEquals(hash, signed.payloadSha256());
-        assertArrayEquals(("auditdrain-digest/1\n" + hash).getBytes(UTF_8), SignedDigest.signedMessage(
-                lines[0].getBytes(UTF_8)));
-        assertTrue(lines[0].startsWith("{\"format\":\"auditdrain-digest/1\",\"app\":\"acme-api\","
+        assertArrayEquals(("auditdrain-digest/2\n" + hash).getBytes(UTF_8), SignedDigest.signedMessage(
+                "auditdrain-digest/2", lines[0].getBytes(UTF_8)));
+        assertTrue(lines[0].startsWith("{\"format\":\"auditdrain-digest/2\",\"app\":\"acme-api\","
                 + "\"key\":\"digests/acme-api/2026/03/14/1300.jsonl\",\"interval\":{\"start\":\"2026-03-14T13:00:00Z\","
                 + "\"end\":\"2026-03-14T14:00:00Z\"},\"created\":\"2026-03-14T14:10:00Z\",\"policy\":{"
-                + "\"grace_seconds\":600,\"late_window_seconds\":86400},\"previous\":null,\"objects\":[],"
-                + "\"late_objects\":[]}"), lines[0]);
+                + "\"grace_seconds\":600,\"late_window_seconds\":86400},\"previous\":null,\"gap\":[],\"objects\":[],"
+                + "\"deleted\":[],\"late_objects\":[]}"), lines[0]);
         assertTrue(lines[1].startsWith("{\"algorithm\":\"ECDSA_SHA_256\",\"key_id\":\"test-key-p256\",\"signature\":\""));
+    }
+
+    @Test
+    void deleted_versions_delete_markers_and_a_gap_read_back_as_written() {
+        String key = "logs/acme-api/2026/03/14/1773493200123-0b1e6f3e-5c57-4bd3-9b58-3f0d5ac2a1f0.gz";
+        DigestInterval skipped = DigestInterval.containing(Instant.parse("2026-03-14T12:00:00Z"), HOUR);
+        DigestGap gap = new DigestGap(skipped, List.of(entry("digests/acme-api/2026/03/14/1200.jsonl", "digest")),
+                List.of(new DeleteMarker("digests/acme-api/2026/03/14/1200.jsonl", "dm-1",
+                        Instant.parse("2026-03-14T13:20:00Z"))));
+        DigestInterval interval = DigestInterval.containing(Instant.parse("2026-03-14T13:00:00Z"), HOUR);
+        ArchiveDigest d = new ArchiveDigest("acme-api", DigestLayout.key("acme-api", interval.start()), interval,
+                interval.end().plus(Duration.ofMinutes(10)), Duration.ofMinutes(10), Duration.ofHours(24),
+                new DigestLink("digests/acme-api/2026/03/14/1100.jsonl", Sha256.hex(new byte[] {1})), List.of(gap),
+                List.of(entry(key, "one")), List.of(new DeleteMarker(key, "dm-2", Instant.parse("2026-03-14T13:30:00Z"))),
+                List.of());
+        SignedDigest read = SignedDigest.parse(SignedDigest.sign(d, signer).toBytes());
+        assertEquals(d, read.digest());
+        assertTrue(verifier().signatureValid(read));
+    }
+
+    @Test
+    void a_digest_of_the_first_format_is_still_read_and_verified() {
+        // The bytes the first digester wrote: no gap, no deleted, and format 1 in the signed message.
+        ArchiveDigest d = firstFormat("2026-03-14T13:00:00Z", null, List.of(
+                entry("logs/acme-api/2026/03/14/1773493200123-0b1e6f3e-5c57-4bd3-9b58-3f0d5ac2a1f0.gz", "one")));
+        SignedDigest signed = SignedDigest.sign(d, signer);
+        String payload = new String(signed.payload(), UTF_8);
+        assertTrue(payload.startsWith("{\"format\":\"auditdrain-digest/1\""), payload);
+        assertTrue(payload.endsWith("\"previous\":null,\"objects\":[{\"key\":\"logs/acme-api/2026/03/14/"
+                + "1773493200123-0b1e6f3e-5c57-4bd3-9b58-3f0d5ac2a1f0.gz\",\"version_id\":\"v-3\",\"size\":3,\"sha256\":\""
+                + Sha256.hex("one".getBytes(UTF_8)) + "\",\"stored_at\":\"2026-03-14T13:05:01Z\"}],\"late_objects\":[]}"),
+                payload);
+        SignedDigest read = SignedDigest.parse(signed.toBytes());
+        assertEquals(d, read.digest());
+        assertTrue(verifier().signatureValid(read));
+        // The same payload signed as if it were the current format does not verify: the format is signed too.
+        SignedDigest misnamed = new SignedDigest(read.digest(), read.payload(), signer.sign(
+                SignedDigest.signedMessage(ArchiveDigest.FORMAT, read.payload())));
+        assertFalse(verifier().signatureValid(misnamed));
     }
 
     @Test
@@ -105,7 +156,10 @@ class SignedDigestTest {
         String signature = text.substring(text.indexOf('\n') + 1);
         assertRefused(payload, "two lines");
         assertRefused(text + "{}\n", "exactly two lines");
-        assertRefused(payload.replace("auditdrain-digest/1", "auditdrain-digest/2") + "\n" + signature, "format");
+        assertRefused(payload.replace("auditdrain-digest/2", "auditdrain-digest/3") + "\n" + signature, "format");
+        assertRefused(payload.replace("\"gap\":[],", "") + "\n" + signature, "gap is missing");
+        assertRefused(payload.replace("auditdrain-digest/2", "auditdrain-digest/1") + "\n" + signature,
+                "has no members gap and deleted");
         assertRefused(payload.replace("\"late_objects\":[]}", "\"late_objects\":[],\"extra\":1}") + "\n" + signature,
                 "unknown member extra");
         assertRefused(payload.replace("\"previous\":null,", "") + "\n" + signature, "previous is missing");

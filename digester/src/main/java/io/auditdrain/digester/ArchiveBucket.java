@@ -3,18 +3,24 @@ package io.auditdrain.digester;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * What the digester needs from the bucket, and nothing more: its role may list and read, and put only under
- * {@code digests/}, never overwriting ({@link #putDigest} is conditional) and never deleting.
+ * What the digester needs from the bucket, and nothing more: its role may list and read (version histories
+ * included), and put only under {@code digests/}, never overwriting ({@link #putDigest} is conditional) and never
+ * deleting.
  */
 public interface ArchiveBucket {
 
-    /** An object as listed (its current version). */
-    record ListedObject(String key, Instant storedAt) {
+    /**
+     * One entry of a key's version history: a version, or a delete marker.
+     *
+     * @param storedAt when it was written (S3 LastModified)
+     */
+    record StoredVersion(String key, String versionId, Instant storedAt, boolean deleteMarker) {
     }
 
-    /** The current version of an object, hashed while read. */
+    /** One version of an object, hashed while read; the size and time are those of what was read. */
     record HashedObject(String versionId, long size, String sha256, Instant storedAt) {
     }
 
@@ -22,25 +28,23 @@ public interface ArchiveBucket {
     List<String> appNames();
 
     /**
-     * The objects (current versions, not deleted) under {@code prefix} whose keys sort after {@code after} and before
-     * {@code before}, in key order.
+     * Every version and delete marker, current or not, of the keys under {@code prefix} that sort after
+     * {@code after} and before {@code before}: in key order, and oldest first within a key. A plain listing shows
+     * only what is current; the history also shows what was deleted or overwritten.
      */
-    List<ListedObject> currentObjects(String prefix, String after, String before);
+    List<StoredVersion> versions(String prefix, String after, String before);
 
-    /** The first key under {@code prefix} for which {@code accept} holds, looking at a bounded number of keys. */
-    Optional<String> firstKey(String prefix, java.util.function.Predicate<String> accept);
+    /**
+     * The first key under {@code prefix}, in the version history (deleted keys too), for which {@code accept} holds,
+     * looking at a bounded number of keys.
+     */
+    Optional<String> firstKey(String prefix, Predicate<String> accept);
 
-    /** Every key under {@code prefix} with when it was stored, in key order (for the small digest prefixes). */
-    List<ListedObject> list(String prefix);
+    /** Reads and hashes one version of an object. */
+    HashedObject hash(String key, String versionId);
 
-    /** Whether anything is stored under {@code prefix}. */
-    boolean any(String prefix);
-
-    /** Reads and hashes the current version of an object; the version, size and time are those of what was read. */
-    HashedObject hash(String key);
-
-    /** The current bytes of a digest. */
-    byte[] read(String key);
+    /** The bytes of one version of a digest. */
+    byte[] read(String key, String versionId);
 
     /**
      * Stores a digest unless its key exists.

@@ -5,19 +5,22 @@ import io.auditdrain.core.InvalidObjectKeyException;
 import io.auditdrain.core.ObjectKey;
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.digest.ArchiveDigest;
+import io.auditdrain.digest.DeleteMarker;
 import io.auditdrain.digest.DigestEntry;
+import io.auditdrain.digest.DigestGap;
 import io.auditdrain.digest.DigestInterval;
 import io.auditdrain.digest.DigestLayout;
 import io.auditdrain.digest.DigestSigner;
+import io.auditdrain.digest.MalformedDigestException;
 import io.auditdrain.digest.ObjectKeyRange;
 import io.auditdrain.digest.SignedDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,14 +31,21 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Writes the digests (docs/digest-format.md). For each app, it continues the app's chain from its newest digest and
- * closes every interval whose end lies at least the grace period in the past: it lists the interval's keys, hashes
- * the current version of each, signs and stores the digest under {@code digests/} (never overwriting).
+ * closes every interval whose end lies at least the grace period in the past: it reads the version history of the
+ * interval's keys, hashes every version written there (current or not) and records every delete marker, signs and
+ * stores the digest under {@code digests/} (never overwriting).
+ *
+ * <p>Where the chain continues is read from the version history of the app's digest keys, never from a plain
+ * listing, which an administrator could thin out: a digest key that ever existed (a version or a delete marker) is
+ * never written again. A key whose history is not exactly one version was tampered with: it is reported, and the
+ * chain continues from the newest digest whose history is intact, recording the skipped intervals, with what their
+ * histories hold, as the gap of the next digest.
  *
  * <p>Late objects: an object can reach the bucket after its interval's digest was written (a Logplex retry of an old
  * batch, a batch whose lines all waited in Logplex's buffer). The first digest a run writes for an app also records,
- * under {@code late_objects}, every object of the preceding late window that no digest holds yet. Only objects
+ * under {@code late_objects}, every version of the preceding late window that no digest holds yet. Only versions
  * stored around or after their interval's digest are candidates, so a run reads earlier digests only when there are
- * such objects.
+ * such versions.
  */
 public final class ArchiveDigester {
 
@@ -45,8 +55,6 @@ public final class ArchiveDigester {
      * digests, all others are known to be in them.
      */
     static final Duration STORE_SKEW = Duration.ofMinutes(5);
-    /** How far back the newest digest of an app is looked for, one day prefix at a time. */
-    static final int HEAD_SEARCH_DAYS = 800;
 
     /** What the digester does, from {@link DigesterConfig}. */
     public record Policy(Duration interval, Duration grace, Duration lateWindow, Set<String> apps, int maxIntervals) {
@@ -63,17 +71,44 @@ public final class ArchiveDigester {
     /**
      * What one run did for one app.
      *
-     * @param behind true when intervals were due but left for the next run (the per-run limit or the time ran out)
-     * @param error  why the app's run stopped, or null
+     * @param tampered digest keys whose version history is not one intact version (replaced, deleted, unreadable,
+     *                 or named for an interval not yet due), each with what its history holds
+     * @param gap      the digest keys the chain was linked over this run (a subset of {@code tampered}, or keys
+     *                 whose digests are gone)
+     * @param behind   true when intervals were due but left for the next run (the per-run limit or the time ran out)
+     * @param error    why the app's run stopped, or null
      */
-    public record AppRun(String app, List<String> written, int objects, int lateObjects, boolean behind,
-                         String error) {
+    public record AppRun(String app, List<String> written, int objects, int lateObjects, List<String> tampered,
+                         List<String> gap, boolean behind, String error) {
     }
 
     /** What one run did. */
     public record Run(Instant started, List<AppRun> apps, List<String> skippedNames) {
         public boolean failed() {
             return apps.stream().anyMatch(a -> a.error() != null);
+        }
+
+        /** How many tampered digest keys the run found, over every app. */
+        public int tamperedDigests() {
+            return apps.stream().mapToInt(a -> a.tampered().size()).sum();
+        }
+    }
+
+    /** The version history of one digest key. */
+    private record KeyHistory(String key, List<ArchiveBucket.StoredVersion> versions,
+                              List<ArchiveBucket.StoredVersion> deleteMarkers) {
+        boolean intact() {
+            return versions.size() == 1 && deleteMarkers.isEmpty();
+        }
+
+        /** The first version: the one the digester wrote (it writes a key once). */
+        ArchiveBucket.StoredVersion original() {
+            return versions.isEmpty() ? null : versions.get(0);
+        }
+
+        String describe() {
+            return key + " (" + versions.size() + " version" + (versions.size() == 1 ? "" : "s") + ", "
+                    + deleteMarkers.size() + " delete marker" + (deleteMarkers.size() == 1 ? "" : "s") + ")";
         }
     }
 
@@ -113,37 +148,70 @@ public final class ArchiveDigester {
 
     private AppRun digestApp(String app, Instant now, BooleanSupplier timeLeft) {
         List<String> written = new ArrayList<>();
+        List<String> tampered = new ArrayList<>();
+        List<String> gapKeys = new ArrayList<>();
         int objects = 0;
         int late = 0;
         try {
-            SignedDigest head = findHead(app, now);
-            DigestInterval next = head == null ? genesis(app, now).orElse(null) : following(head.digest().interval());
+            TreeMap<Instant, KeyHistory> history = digestHistory(app, now, tampered);
+            SignedDigest head = null;
+            for (KeyHistory h : history.descendingMap().values()) {
+                if (h.intact()) {
+                    head = readDigest(app, h);
+                    if (head != null) {
+                        break;
+                    }
+                    tampered.add(h.key() + ": not a digest of this app's chain");
+                }
+            }
+            DigestInterval next;
+            if (head != null) {
+                next = following(head.digest().interval());
+            } else if (!history.isEmpty()) {
+                // Every digest of the app is gone or tampered with: a new chain, over a gap from the oldest key.
+                next = DigestInterval.containing(history.firstKey(), policy.interval());
+            } else {
+                next = genesis(app, now).orElse(null);
+            }
+            List<DigestGap> gap = new ArrayList<>();
+            // Never write a key that ever existed: link over every interval up to the newest key with a history.
+            while (next != null && !history.isEmpty() && !next.start().isAfter(history.lastKey())) {
+                KeyHistory h = history.get(next.start());
+                gap.add(gapOf(next, h));
+                gapKeys.add(DigestLayout.key(app, next.start()));
+                next = following(next);
+            }
             boolean first = true;
             while (next != null && isDue(next, now)) {
                 if (written.size() >= policy.maxIntervals() || !timeLeft.getAsBoolean()) {
-                    return new AppRun(app, written, objects, late, true, null);
+                    return new AppRun(app, written, objects, late, tampered, gapKeys, true, null);
                 }
-                List<DigestEntry> entries = entries(app, next);
-                List<DigestEntry> lateEntries = first && head != null ? lateObjects(app, next) : List.of();
-                first = false;
+                Recorded recorded = record(app, next);
+                List<DigestEntry> lateEntries = first ? lateObjects(app, next, history) : List.of();
                 ArchiveDigest digest = new ArchiveDigest(app, DigestLayout.key(app, next.start()), next,
                         clock.instant(), policy.grace(), policy.lateWindow(), head == null ? null : head.link(),
-                        entries, lateEntries);
+                        first ? gap : List.of(), recorded.versions(), recorded.deleteMarkers(), lateEntries);
+                first = false;
                 SignedDigest signed = SignedDigest.sign(digest, signer);
                 if (bucket.putDigest(digest.key(), signed.toBytes())) {
                     written.add(digest.key());
-                    objects += entries.size();
+                    objects += recorded.versions().size();
                     late += lateEntries.size();
                 } else {
                     // Another run stored this interval's digest first: the chain continues from that one.
-                    signed = SignedDigest.parse(bucket.read(digest.key()));
+                    signed = readDigest(app, digestHistory(app, now, new ArrayList<>()).get(next.start()));
+                    if (signed == null) {
+                        throw new IllegalStateException(digest.key() + " appeared while this run wrote it, and is"
+                                + " not one intact digest");
+                    }
                 }
                 head = signed;
                 next = following(next);
             }
-            return new AppRun(app, written, objects, late, false, null);
+            return new AppRun(app, written, objects, late, tampered, gapKeys, false, null);
         } catch (RuntimeException e) {
-            return new AppRun(app, written, objects, late, false, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new AppRun(app, written, objects, late, tampered, gapKeys, false,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -159,25 +227,76 @@ public final class ArchiveDigester {
                 : previous.next();
     }
 
-    /** The newest digest of {@code app}, or null when it has none yet. */
-    private SignedDigest findHead(String app, Instant now) {
-        if (!bucket.any(DigestLayout.appPrefix(app))) {
+    /**
+     * The version history of every digest key of {@code app} for an interval that can be due, by its start. Keys
+     * whose history is not one version, names that are no digest key, and digests of intervals not yet due (the
+     * digester cannot have written them) are added to {@code tampered}; the last are left out of the history.
+     */
+    private TreeMap<Instant, KeyHistory> digestHistory(String app, Instant now, List<String> tampered) {
+        String prefix = DigestLayout.appPrefix(app);
+        Map<String, List<ArchiveBucket.StoredVersion>> byKey = new LinkedHashMap<>();
+        for (ArchiveBucket.StoredVersion v : bucket.versions(prefix, prefix, prefix + Character.MAX_VALUE)) {
+            byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
+        }
+        TreeMap<Instant, KeyHistory> history = new TreeMap<>();
+        for (Map.Entry<String, List<ArchiveBucket.StoredVersion>> e : byKey.entrySet()) {
+            List<ArchiveBucket.StoredVersion> versions = new ArrayList<>();
+            List<ArchiveBucket.StoredVersion> markers = new ArrayList<>();
+            e.getValue().forEach(v -> (v.deleteMarker() ? markers : versions).add(v));
+            KeyHistory h = new KeyHistory(e.getKey(), versions, markers);
+            DigestLayout.DigestKey parsed;
+            try {
+                parsed = DigestLayout.parse(e.getKey());
+            } catch (IllegalArgumentException notADigestKey) {
+                tampered.add(h.describe() + ": not a digest key");
+                continue;
+            }
+            if (!parsed.app().equals(app)) {
+                continue;
+            }
+            if (!isDue(DigestInterval.containing(parsed.start(), DigestInterval.MIN_LENGTH), now)) {
+                tampered.add(h.describe() + ": a digest of an interval not yet closed");
+                continue;
+            }
+            if (!h.intact()) {
+                tampered.add(h.describe());
+            }
+            history.put(parsed.start(), h);
+        }
+        return history;
+    }
+
+    /** The digest a key's one version holds, or null when it is not a digest of this app's key. */
+    private SignedDigest readDigest(String app, KeyHistory h) {
+        if (h == null || h.original() == null) {
             return null;
         }
-        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        for (int i = 0; i < HEAD_SEARCH_DAYS; i++, day = day.minusDays(1)) {
-            List<ArchiveBucket.ListedObject> digests = digestsOf(app, day);
-            if (!digests.isEmpty()) {
-                return SignedDigest.parse(bucket.read(digests.get(digests.size() - 1).key()));
+        try {
+            SignedDigest d = SignedDigest.parse(bucket.read(h.key(), h.original().versionId()));
+            return d.digest().app().equals(app) && d.digest().key().equals(h.key()) ? d : null;
+        } catch (MalformedDigestException e) {
+            return null;
+        }
+    }
+
+    /** What the history of a skipped interval's digest key holds, each version hashed. */
+    private DigestGap gapOf(DigestInterval interval, KeyHistory h) {
+        List<DigestEntry> versions = new ArrayList<>();
+        List<DeleteMarker> markers = new ArrayList<>();
+        if (h != null) {
+            for (ArchiveBucket.StoredVersion v : h.versions()) {
+                versions.add(entry(v));
+            }
+            for (ArchiveBucket.StoredVersion m : h.deleteMarkers()) {
+                markers.add(new DeleteMarker(m.key(), m.versionId(), m.storedAt()));
             }
         }
-        throw new IllegalStateException("digests exist under " + DigestLayout.appPrefix(app) + " but none in the last "
-                + HEAD_SEARCH_DAYS + " days");
+        return new DigestGap(interval, versions, markers);
     }
 
     /**
-     * Where a new chain starts: the interval of the app's oldest object; for a configured app without objects, the
-     * newest closed interval (so that its silence is on record from now on).
+     * Where a new chain starts: the interval of the app's oldest object (deleted ones too); for a configured app
+     * without objects, the newest closed interval (so that its silence is on record from now on).
      */
     private Optional<DigestInterval> genesis(String app, Instant now) {
         Optional<String> oldest = bucket.firstKey(ObjectKeyLayout.appPrefix(app), k -> objectKeyOf(app, k) != null);
@@ -190,50 +309,54 @@ public final class ArchiveDigester {
         return Optional.empty();
     }
 
-    private List<DigestEntry> entries(String app, DigestInterval interval) {
+    /** Every version and delete marker of an interval's keys. */
+    private record Recorded(List<DigestEntry> versions, List<DeleteMarker> deleteMarkers) {
+    }
+
+    private Recorded record(String app, DigestInterval interval) {
         ObjectKeyRange range = ObjectKeyRange.of(app, interval);
-        List<DigestEntry> entries = new ArrayList<>();
-        for (ArchiveBucket.ListedObject o : bucket.currentObjects(range.prefix(), range.after(), range.before())) {
+        List<DigestEntry> versions = new ArrayList<>();
+        List<DeleteMarker> markers = new ArrayList<>();
+        for (ArchiveBucket.StoredVersion v : bucket.versions(range.prefix(), range.after(), range.before())) {
             // A name the receiver cannot have written is left out; verify-archive reports it as extra.
-            if (objectKeyOf(app, o.key()) != null) {
-                entries.add(entry(o));
+            if (objectKeyOf(app, v.key()) == null) {
+                continue;
+            }
+            if (v.deleteMarker()) {
+                markers.add(new DeleteMarker(v.key(), v.versionId(), v.storedAt()));
+            } else {
+                versions.add(entry(v));
             }
         }
-        return entries;
+        return new Recorded(versions, markers);
     }
 
-    private DigestEntry entry(ArchiveBucket.ListedObject o) {
-        // The version, size and time come from the read itself, so they describe exactly the bytes hashed.
-        ArchiveBucket.HashedObject h = bucket.hash(o.key());
-        return new DigestEntry(o.key(), h.versionId(), h.size(), h.sha256(), h.storedAt());
+    private DigestEntry entry(ArchiveBucket.StoredVersion v) {
+        // The size and time come from the read itself, so they describe exactly the bytes hashed.
+        ArchiveBucket.HashedObject h = bucket.hash(v.key(), v.versionId());
+        return new DigestEntry(v.key(), h.versionId(), h.size(), h.sha256(), h.storedAt());
     }
 
-    /** Objects of the late window before {@code next} that arrived after their digest and are in no digest yet. */
-    private List<DigestEntry> lateObjects(String app, DigestInterval next) {
+    /** Versions of the late window before {@code next} that arrived after their digest and are in no digest yet. */
+    private List<DigestEntry> lateObjects(String app, DigestInterval next, TreeMap<Instant, KeyHistory> history) {
         if (policy.lateWindow().isZero()) {
             return List.of();
         }
         Instant from = next.start().minus(policy.lateWindow());
         List<LocalDate> days = ObjectKeyLayout.days(from, next.start().minusMillis(1));
-        TreeMap<Instant, ArchiveBucket.ListedObject> digests = new TreeMap<>();
-        for (LocalDate day : days) {
-            for (ArchiveBucket.ListedObject d : digestsOf(app, day)) {
-                digests.put(DigestLayout.parse(d.key()).start(), d);
-            }
-        }
-        record Suspect(ArchiveBucket.ListedObject object, Instant time, Instant digestStart) {
+        record Suspect(ArchiveBucket.StoredVersion version, Instant time, Instant digestStart) {
         }
         List<Suspect> suspects = new ArrayList<>();
         String before = ObjectKeyLayout.startAfter(app, next.start());
         for (int d = 0; d < days.size(); d++) {
             String prefix = ObjectKeyLayout.dayPrefix(app, days.get(d));
             String after = d == 0 ? ObjectKeyLayout.startAfter(app, from) : prefix;
-            for (ArchiveBucket.ListedObject o : bucket.currentObjects(prefix, after, before)) {
-                ObjectKey key = objectKeyOf(app, o.key());
-                Map.Entry<Instant, ArchiveBucket.ListedObject> digest = key == null ? null
-                        : digests.floorEntry(key.time());
-                if (digest != null && !o.storedAt().isBefore(digest.getValue().storedAt().minus(STORE_SKEW))) {
-                    suspects.add(new Suspect(o, key.time(), digest.getKey()));
+            for (ArchiveBucket.StoredVersion v : bucket.versions(prefix, after, before)) {
+                ObjectKey key = v.deleteMarker() ? null : objectKeyOf(app, v.key());
+                Map.Entry<Instant, KeyHistory> digest = key == null ? null : history.floorEntry(key.time());
+                ArchiveBucket.StoredVersion written = digest == null ? null : digest.getValue().original();
+                if (written != null && !v.storedAt().isBefore(written.storedAt().minus(STORE_SKEW))) {
+                    suspects.add(new Suspect(v, key.time(), digest.getKey()));
                 }
             }
         }
@@ -243,31 +366,31 @@ public final class ArchiveDigester {
         Instant earliest = suspects.stream().map(Suspect::digestStart).min(Instant::compareTo).orElseThrow();
         Set<String> covered = new HashSet<>();
         Map<Instant, DigestInterval> intervals = new TreeMap<>();
-        for (ArchiveBucket.ListedObject d : digests.tailMap(earliest, true).values()) {
-            ArchiveDigest digest = SignedDigest.parse(bucket.read(d.key())).digest();
+        for (KeyHistory h : history.tailMap(earliest, true).values()) {
+            if (h.original() == null) {
+                continue;
+            }
+            ArchiveDigest digest;
+            try {
+                // The first version is the digester's; a later one is someone else's and covers nothing.
+                digest = SignedDigest.parse(bucket.read(h.key(), h.original().versionId())).digest();
+            } catch (MalformedDigestException e) {
+                continue;
+            }
             intervals.put(digest.interval().start(), digest.interval());
-            digest.objects().forEach(e -> covered.add(e.key()));
-            digest.lateObjects().forEach(e -> covered.add(e.key()));
+            digest.objects().forEach(e -> covered.add(e.key() + '\n' + e.versionId()));
+            digest.lateObjects().forEach(e -> covered.add(e.key() + '\n' + e.versionId()));
         }
         List<DigestEntry> late = new ArrayList<>();
         for (Suspect s : suspects) {
             DigestInterval own = intervals.get(s.digestStart());
             // Not covered, and its own interval has a digest (else verify-archive reports that digest missing).
-            if (!covered.contains(s.object().key()) && own != null && own.contains(s.time())) {
-                late.add(entry(s.object()));
+            if (!covered.contains(s.version().key() + '\n' + s.version().versionId()) && own != null
+                    && own.contains(s.time())) {
+                late.add(entry(s.version()));
             }
         }
         return late;
-    }
-
-    private List<ArchiveBucket.ListedObject> digestsOf(String app, LocalDate day) {
-        List<ArchiveBucket.ListedObject> digests = new ArrayList<>();
-        for (ArchiveBucket.ListedObject o : bucket.list(DigestLayout.dayPrefix(app, day))) {
-            if (DigestLayout.isDigestKey(o.key())) {
-                digests.add(o);
-            }
-        }
-        return digests;
     }
 
     /** The parsed key when {@code key} is a key of the layout for {@code app}, else null. */

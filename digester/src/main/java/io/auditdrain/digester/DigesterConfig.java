@@ -26,6 +26,7 @@ import java.util.TreeSet;
  * @param apps              apps that get digests even before their first object; every app under {@code logs/}
  *                          gets them anyway
  * @param maxIntervals      at most this many digests per app and run (a backlog is caught up over several runs)
+ * @param metricsNamespace  the CloudWatch namespace of the run's metrics (TamperedDigests has an alarm)
  */
 public record DigesterConfig(
         String bucket,
@@ -36,6 +37,7 @@ public record DigesterConfig(
         Duration lateWindow,
         Set<String> apps,
         int maxIntervals,
+        String metricsNamespace,
         String region,
         Optional<URI> endpoint) {
 
@@ -47,6 +49,7 @@ public record DigesterConfig(
     public static final String LATE_WINDOW_HOURS = "AUDITDRAIN_DIGEST_LATE_WINDOW_HOURS";
     public static final String APPS = "AUDITDRAIN_DIGEST_APPS";
     public static final String MAX_INTERVALS = "AUDITDRAIN_DIGEST_MAX_INTERVALS";
+    public static final String METRICS_NAMESPACE = "AUDITDRAIN_METRICS_NAMESPACE";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -54,6 +57,7 @@ public record DigesterConfig(
     static final int DEFAULT_GRACE_MINUTES = 10;
     static final int DEFAULT_LATE_WINDOW_HOURS = 24;
     static final int DEFAULT_MAX_INTERVALS = 48;
+    static final String DEFAULT_METRICS_NAMESPACE = "AuditDrain";
 
     /** Every variable the digester reads, with its default ("" when it has none), as README.md documents them. */
     static final Map<String, String> DOCUMENTED_DEFAULTS = documented();
@@ -119,6 +123,13 @@ public record DigesterConfig(
                 }
             }
         }
+        String namespace = settings.text(METRICS_NAMESPACE);
+        if (namespace == null) {
+            namespace = DEFAULT_METRICS_NAMESPACE;
+        } else if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}") || namespace.startsWith("AWS/")) {
+            settings.problem(METRICS_NAMESPACE + " must be a CloudWatch namespace (letters, digits and ._/#:-, not"
+                    + " AWS/...), was: " + namespace);
+        }
         String region = settings.text(AWS_REGION);
         if (region == null) {
             settings.problem(AWS_REGION + " is required (Lambda sets it)");
@@ -129,7 +140,7 @@ public record DigesterConfig(
                     + String.join("; ", settings.problems()));
         }
         return new DigesterConfig(bucket, keyId, algorithm, interval, Duration.ofMinutes(graceMinutes),
-                Duration.ofHours(lateHours), apps, maxIntervals, region, endpoint);
+                Duration.ofHours(lateHours), apps, maxIntervals, namespace, region, endpoint);
     }
 
     private static Map<String, String> documented() {
@@ -142,6 +153,7 @@ public record DigesterConfig(
         map.put(LATE_WINDOW_HOURS, Integer.toString(DEFAULT_LATE_WINDOW_HOURS));
         map.put(APPS, "");
         map.put(MAX_INTERVALS, Integer.toString(DEFAULT_MAX_INTERVALS));
+        map.put(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE);
         map.put(AWS_REGION, "");
         map.put(AWS_ENDPOINT_URL, "");
         return Collections.unmodifiableMap(map);

@@ -121,14 +121,80 @@ class ArchiveDigesterIT {
     }
 
     @Test
-    void an_overwritten_object_is_not_recorded_again_so_that_verify_archive_sees_the_change() {
+    void an_overwritten_object_is_recorded_as_a_late_version_beside_the_digested_one() {
         String key = archive.putObject(APP, at("21:05:00"), "<134>1 2026-03-14T21:05:00+00:00 host app web.1 - a");
         archive.digester(NEXT_MORNING, Set.of()).run(() -> true);
+        String digested = archive.digests(APP).get(0).digest().objects().get(0).versionId();
         archive.put(key, TestArchive.gzipLines("<134>1 2026-03-14T21:05:00+00:00 host app web.1 - changed"));
 
         ArchiveDigester.Run run = archive.digester(NEXT_MORNING.plus(Duration.ofHours(1)), Set.of()).run(() -> true);
 
-        assertEquals(0, run.apps().get(0).lateObjects());
+        assertEquals(1, run.apps().get(0).lateObjects());
+        DigestEntry late = archive.digests(APP).get(3).digest().lateObjects().get(0);
+        assertEquals(key, late.key());
+        assertTrue(!late.versionId().equals(digested), "the new version, not the digested one");
+        assertEquals(Sha256.hex(archive.get(key)), late.sha256());
+    }
+
+    @Test
+    void an_object_deleted_before_its_digest_is_listed_with_its_hidden_version_and_the_delete_marker() {
+        String kept = archive.putObject(APP, at("21:05:00"), "<134>1 2026-03-14T21:05:00+00:00 host app web.1 - a");
+        String gone = archive.putObject(APP, at("21:06:00"), "<134>1 2026-03-14T21:06:00+00:00 host app web.1 - b");
+        byte[] bytes = archive.get(gone);
+        archive.s3.deleteObject(r -> r.bucket(archive.bucket).key(gone));
+
+        archive.digester(NEXT_MORNING, Set.of()).run(() -> true);
+
+        var digest = archive.digests(APP).get(0).digest();
+        assertEquals(List.of(kept, gone), keys(digest.objects()), "every version written, current or not");
+        assertEquals(Sha256.hex(bytes), digest.objects().get(1).sha256());
+        assertEquals(List.of(gone), digest.deleted().stream().map(m -> m.key()).toList());
+    }
+
+    @Test
+    void delete_markers_on_the_newest_digests_make_the_next_run_link_over_them_and_report_them() {
+        archive.putObject(APP, at("20:05:00"), "<134>1 2026-03-14T20:05:00+00:00 host app web.1 - a");
+        archive.digester(at("23:30:00"), Set.of()).run(() -> true);
+        List<SignedDigest> before = archive.digests(APP);
+        assertEquals(3, before.size());
+        String k21 = DigestLayout.key(APP, at("21:00:00"));
+        String k22 = DigestLayout.key(APP, at("22:00:00"));
+        archive.s3.deleteObject(r -> r.bucket(archive.bucket).key(k21));
+        archive.s3.deleteObject(r -> r.bucket(archive.bucket).key(k22));
+
+        ArchiveDigester.Run run = archive.digester(at("23:30:00").plus(Duration.ofHours(1)), Set.of())
+                .run(() -> true);
+
+        ArchiveDigester.AppRun app = run.apps().get(0);
+        assertEquals(List.of(DigestLayout.key(APP, at("23:00:00"))), app.written(), "never a key that existed");
+        assertEquals(List.of(k21, k22), app.gap());
+        assertEquals(2, run.tamperedDigests(), app.tampered().toString());
+        SignedDigest next = archive.digests(APP).get(1);
+        assertEquals(before.get(0).link(), next.digest().previous(), "linked to the last intact digest");
+        assertEquals(List.of(at("21:00:00"), at("22:00:00")), next.digest().gap().stream()
+                .map(g -> g.interval().start()).toList());
+        assertEquals(Sha256.hex(before.get(1).toBytes()), next.digest().gap().get(0).versions().get(0).sha256(),
+                "the hidden digest's bytes are tied to the chain");
+        assertEquals(1, next.digest().gap().get(0).deleteMarkers().size());
+        assertEquals(Optional.empty(), DigestVerifier.linkProblem(before.get(0), next));
+        assertTrue(archive.verifier().signatureValid(next));
+
+        ArchiveDigester.Run again = archive.digester(at("23:30:00").plus(Duration.ofHours(2)), Set.of())
+                .run(() -> true);
+        assertEquals(List.of("digests/acme-api/2026/03/15/0000.jsonl"), again.apps().get(0).written());
+        assertEquals(List.of(), again.apps().get(0).gap(), "the gap is recorded once");
+        assertEquals(2, again.tamperedDigests(), "and reported on every run");
+    }
+
+    @Test
+    void a_digest_planted_for_an_interval_not_yet_closed_is_reported_and_does_not_stop_the_chain() {
+        archive.putObject(APP, at("20:05:00"), "<134>1 2026-03-14T20:05:00+00:00 host app web.1 - a");
+        archive.put(DigestLayout.key(APP, Instant.parse("2027-01-01T00:00:00Z")), new byte[] {1});
+
+        ArchiveDigester.Run run = archive.digester(at("21:30:00"), Set.of()).run(() -> true);
+
+        assertEquals(List.of(DigestLayout.key(APP, at("20:00:00"))), run.apps().get(0).written());
+        assertEquals(1, run.tamperedDigests(), run.apps().get(0).tampered().toString());
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +44,24 @@ class StackScriptIT {
 
     @Test
     void stack_up_shows_pass_with_latency_and_down_leaves_nothing_running() throws Exception {
+        // Another stack's ports (the first ones the script tries) are taken: this one chooses others, and says so.
+        List<ServerSocket> taken = new ArrayList<>();
+        for (int port : new int[] {15432, 18080}) {
+            try {
+                taken.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
+            } catch (IOException inUse) {
+                // taken already, which is as good
+            }
+        }
         long started = System.nanoTime();
-        ScriptRun up = run("up", "--no-build");
+        ScriptRun up;
+        try {
+            up = run("up", "--no-build");
+        } finally {
+            for (ServerSocket s : taken) {
+                s.close();
+            }
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertEquals(0, up.exitCode(), () -> up.output() + componentLogs());
         assertTrue(up.output().contains("PASS  tracer found"), up.output());
@@ -53,6 +73,13 @@ class StackScriptIT {
         assertEquals(2, pids.size(), "receiver and emulator pid files");
         ScriptRun status = run("status");
         assertTrue(status.output().contains("receiver   running"), status.output());
+        Matcher ports = Pattern.compile("postgres +running +127\\.0\\.0\\.1:(\\d+)(?s).*receiver +running +pid \\d+"
+                + " +http://127\\.0\\.0\\.1:(\\d+)").matcher(status.output());
+        assertTrue(ports.find(), status.output());
+        assertTrue(!ports.group(1).equals("15432") && !ports.group(2).equals("18080"), status.output());
+        String recorded = Files.readString(stackDir().resolve("stack.env"));
+        assertTrue(recorded.contains("PG_PORT=" + ports.group(1) + "\n") && recorded.contains("RECEIVER_PORT="
+                + ports.group(2) + "\n"), "the ports status shows are the ones recorded: " + recorded);
 
         ScriptRun down = run("down");
         assertEquals(0, down.exitCode(), down.output());

@@ -20,9 +20,13 @@ record VerifierRun(int exitCode, String out, String err) {
     private static final Pattern LATENCY = Pattern.compile("latency\\s+(\\S+) \\(INSERT to stored object\\)");
 
     static VerifierRun run(Map<String, String> env, String... args) {
+        return run(env, Clock.systemUTC(), args);
+    }
+
+    static VerifierRun run(Map<String, String> env, Clock clock, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = VerifierCli.execute(new Environment(env), Clock.systemUTC(), new PrintWriter(out, true),
+        int code = VerifierCli.execute(new Environment(env), clock, new PrintWriter(out, true),
                 new PrintWriter(err, true), args);
         return new VerifierRun(code, out.toString(), err.toString());
     }

@@ -62,4 +62,23 @@ public final class Durations {
         }
         return ms + "ms";
     }
+
+    /** {@code 7h 2m}, {@code 12m 5s}, {@code 40s}, {@code 250ms}: a measured duration, to the two largest units. */
+    public static String formatRounded(Duration d) {
+        long s = d.toSeconds();
+        if (s < 1) {
+            return d.toMillis() + "ms";
+        }
+        long days = s / 86_400;
+        long hours = s % 86_400 / 3600;
+        long minutes = s % 3600 / 60;
+        long seconds = s % 60;
+        if (days > 0) {
+            return days + "d " + hours + "h";
+        }
+        if (hours > 0) {
+            return hours + "h " + minutes + "m";
+        }
+        return minutes > 0 ? minutes + "m " + seconds + "s" : seconds + "s";
+    }
 }

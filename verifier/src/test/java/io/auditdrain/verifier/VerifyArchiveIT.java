@@ -39,6 +39,8 @@ class VerifyArchiveIT {
 
     private static final String APP = "acme-api";
     private static final Instant NEXT_MORNING = Instant.parse("2026-03-15T00:30:00Z");
+    /** The digester's first run that closes the first hour (01:00 + 10 minutes' grace), then hourly to NEXT_MORNING. */
+    private static final Instant FIRST_RUN = Instant.parse("2026-03-14T01:12:00Z");
     private static final Clock VERIFY_CLOCK = Clock.fixed(Instant.parse("2026-03-15T02:00:00Z"), ZoneOffset.UTC);
 
     private DigestedArchive archive;
@@ -94,7 +96,7 @@ class VerifyArchiveIT {
 
     @Test
     void an_untouched_day_is_valid_in_every_interval_with_each_object_checked() {
-        archive.digest(NEXT_MORNING);
+        archive.digestHourly(FIRST_RUN, NEXT_MORNING);
 
         JsonNode report = verify("--json").assertExit(ExitCodes.PASS).json();
 
@@ -109,7 +111,7 @@ class VerifyArchiveIT {
 
     @Test
     void a_deleted_an_overwritten_and_a_foreign_object_and_a_removed_digest_are_each_named_in_their_interval() {
-        archive.digest(NEXT_MORNING);
+        archive.digestHourly(FIRST_RUN, NEXT_MORNING);
         var s3 = archive.bucket().s3();
         String bucket = archive.bucket().name();
         s3.deleteObject(r -> r.bucket(bucket).key(keyOfHour.get(3)));
@@ -130,74 +132,88 @@ class VerifyArchiveIT {
             }
         });
         assertEquals(Map.of(hour(0), "extra_object", hour(3), "missing_object", hour(5), "modified", hour(7),
-                "extra_object", hour(10), "digest_missing"), failing, run.out());
+                "extra_object", hour(10), "digest_deleted"), failing, run.out());
         assertFinding(intervals.get(hour(3)), "missing_object", keyOfHour.get(3), "intact in the bucket's version");
         assertFinding(intervals.get(hour(5)), "modified", overwritten, "overwritten: version");
         assertFinding(intervals.get(hour(7)), "extra_object", forged, "in no digest");
         assertFinding(intervals.get(hour(0)), "extra_object", foreignName, "not a key the receiver writes");
-        assertFinding(intervals.get(hour(10)), "digest_missing", "digests/acme-api/2026/03/14/1000.jsonl",
-                "1 object of this interval unverified");
+        assertFinding(intervals.get(hour(10)), "digest_deleted", "digests/acme-api/2026/03/14/1000.jsonl",
+                "verifies and lists 1 object, checked below");
+        assertEquals(1, intervals.get(hour(10)).get("objects").asInt(), "the deleted digest's objects still checked");
         assertEquals(0, intervals.get(hour(11)).get("findings").size(),
                 "the digest after the removed one links to it: no second finding");
 
         VerifierRun text = verify().assertExit(ExitCodes.FAILED);
         assertTrue(text.out().contains("  2026-03-14T03:00:00Z  missing object       1 object \n"
-                + "      missing object  " + keyOfHour.get(3) + "\n          deleted; the digested version "),
-                text.out());
+                + "      missing object  " + keyOfHour.get(3) + "\n          deleted at "), text.out());
         assertTrue(text.out().contains("summary: 24 intervals: 19 valid, 2 extra object, 1 missing object, 1 modified,"
-                + " 1 digest missing;"), text.out());
+                + " 1 digest deleted;"), text.out());
         assertTrue(text.out().contains("FAIL  5 intervals with findings"), text.out());
     }
 
     @Test
-    void an_altered_digest_is_invalid_and_one_that_links_elsewhere_breaks_the_chain() throws IOException {
-        archive.digest(NEXT_MORNING);
+    void a_replaced_digest_is_named_and_one_that_links_elsewhere_breaks_the_chain() throws IOException {
+        archive.digestHourly(FIRST_RUN, NEXT_MORNING);
         var s3 = archive.bucket().s3();
         String bucket = archive.bucket().name();
         String key4 = DigestLayout.key(APP, Instant.parse(hour(4)));
         String stored = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key4)).asUtf8String();
         s3.putObject(r -> r.bucket(bucket).key(key4), RequestBody.fromString(stored.replace("\"size\":", "\"size\":1")));
-        // A digest signed with the real key but linked to the wrong predecessor (say, re-made after a deletion).
+        // A digest signed with the real key but linked to the wrong predecessor, its original removed for good.
         String key12 = DigestLayout.key(APP, Instant.parse(hour(12)));
         ArchiveDigest original = SignedDigest.parse(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key12))
                 .asByteArray()).digest();
-        SignedDigest eleven = SignedDigest.parse(s3.getObjectAsBytes(r -> r.bucket(bucket)
+        SignedDigest ten = SignedDigest.parse(s3.getObjectAsBytes(r -> r.bucket(bucket)
                 .key(DigestLayout.key(APP, Instant.parse(hour(10))))).asByteArray());
         ArchiveDigest relinked = new ArchiveDigest(APP, original.key(), original.interval(), original.created(),
-                original.grace(), original.lateWindow(), eleven.link(), original.objects(), original.lateObjects());
+                original.grace(), original.lateWindow(), ten.link(), List.of(), original.objects(), original.deleted(),
+                original.lateObjects());
+        String version12 = s3.headObject(r -> r.bucket(bucket).key(key12)).versionId();
+        s3.deleteObject(r -> r.bucket(bucket).key(key12).versionId(version12));
         s3.putObject(r -> r.bucket(bucket).key(key12), RequestBody.fromBytes(SignedDigest.sign(relinked,
                 archive.signer()).toBytes()));
 
         Map<String, JsonNode> intervals = byStart(verify("--json").assertExit(ExitCodes.FAILED).json());
 
-        assertEquals("digest_invalid", intervals.get(hour(4)).get("status").asText());
-        assertFinding(intervals.get(hour(4)), "digest_invalid", key4, "signature does not verify");
+        assertEquals("digest_replaced", intervals.get(hour(4)).get("status").asText());
+        assertFinding(intervals.get(hour(4)), "digest_replaced", key4, "signature does not verify");
+        assertEquals("valid", intervals.get(hour(5)).get("status").asText(),
+                "the digest after a replaced one links to its original: the replacement is the finding");
         assertEquals("chain_broken", intervals.get(hour(12)).get("status").asText());
         assertFinding(intervals.get(hour(12)), "chain_broken", key12, "not to digests/acme-api/2026/03/14/1100.jsonl");
-        assertEquals("valid", intervals.get(hour(5)).get("status").asText(),
-                "the digest after an invalid one still links to its key: the invalid one is the finding");
+        assertEquals("chain_broken", intervals.get(hour(13)).get("status").asText(),
+                "the next digest names the original's signature, which the replacement does not have");
     }
 
     @Test
-    void an_object_delivered_after_its_digest_is_valid_once_the_next_digest_records_it_late() {
-        archive.digest(NEXT_MORNING);
+    void an_object_delivered_after_its_digest_is_listed_once_the_next_digest_records_it_late() {
+        archive.digestHourly(FIRST_RUN, NEXT_MORNING);
         String late = write(at(23, 59));
         Map<String, JsonNode> before = byStart(verify("--json").assertExit(ExitCodes.FAILED).json());
-        assertFinding(before.get(hour(23)), "extra_object", late, "after the newest digest");
+        assertFinding(before.get(hour(23)), "extra_object", late, "in no digest");
 
-        archive.digest(NEXT_MORNING.plus(Duration.ofHours(1)));
+        archive.digest(NEXT_MORNING.plus(Duration.ofMinutes(45)));
 
-        JsonNode report = verify("--json").assertExit(ExitCodes.PASS).json();
-        JsonNode last = byStart(report).get(hour(23));
+        // moto stores it now, months after its key's time: a delivery Logplex cannot make, so a finding...
+        JsonNode report = verify("--json").assertExit(ExitCodes.FAILED).json();
+        assertFinding(byStart(report).get(hour(23)), "late_object", late, "after its newest line, beyond the 10m");
+        assertEquals(late, report.get("late_objects").get(0).get("key").asText());
+        assertTrue(report.get("late_objects").get(0).get("finding").asBoolean());
+        // ...and, with a threshold that allows it, a late delivery listed with its delay, not a finding.
+        JsonNode allowed = verify("--json", "--late-threshold", "100000h").assertExit(ExitCodes.PASS).json();
+        JsonNode last = byStart(allowed).get(hour(23));
         assertEquals("valid", last.get("status").asText());
         assertEquals(2, last.get("objects").asInt());
         assertEquals(1, last.get("late_objects").asInt());
-        assertEquals(1, report.get("summary").get("late_objects").asInt());
+        assertEquals(1, allowed.get("summary").get("late_objects").asInt());
+        assertEquals("digests/acme-api/2026/03/15/0000.jsonl", allowed.get("late_objects").get(0).get("recorded_by")
+                .asText());
+        assertTrue(allowed.get("late_objects").get(0).get("delay_seconds").asLong() > 0);
     }
 
     @Test
     void intervals_whose_digest_is_not_due_yet_are_pending_not_failures() {
-        archive.digest(NEXT_MORNING);
+        archive.digestHourly(FIRST_RUN, NEXT_MORNING);
 
         JsonNode report = VerifierRun.run(archive.environment(), Clock.fixed(NEXT_MORNING, ZoneOffset.UTC),
                 "verify-archive", "--app", APP, "--store", archive.bucket().store(), "--from", "2026-03-14T22:00:00Z",
@@ -212,7 +228,7 @@ class VerifyArchiveIT {
     @Test
     void an_exported_public_key_verifies_without_kms_and_another_key_verifies_nothing(@TempDir Path dir)
             throws IOException {
-        archive.digest(NEXT_MORNING);
+        archive.digestHourly(FIRST_RUN, NEXT_MORNING);
         Path der = dir.resolve("digests-key.der");
         Files.write(der, archive.publicKeyDer());
         Path pem = dir.resolve("digests-key.pem");
@@ -239,7 +255,7 @@ class VerifyArchiveIT {
 
     @Test
     void a_downloaded_copy_of_the_bucket_is_checked_by_hash(@TempDir Path dir) throws IOException {
-        archive.digest(NEXT_MORNING);
+        archive.digestHourly(FIRST_RUN, NEXT_MORNING);
         var s3 = archive.bucket().s3();
         String bucket = archive.bucket().name();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {

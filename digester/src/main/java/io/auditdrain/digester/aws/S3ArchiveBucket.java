@@ -2,6 +2,7 @@ package io.auditdrain.digester.aws;
 
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.digest.DigestLayout;
+import io.auditdrain.digest.ObjectKeyRange;
 import io.auditdrain.digest.Sha256;
 import io.auditdrain.digest.SignedDigest;
 import io.auditdrain.digester.ArchiveBucket;
@@ -10,29 +11,44 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The bucket through the S3 API: ListObjectsV2 (which lists current versions only, so a deleted object is absent),
- * GetObject (whose answer names the version it returned), and PutObject with {@code If-None-Match: *} under
- * {@code digests/} only.
+ * The bucket through the S3 API: ListObjectVersions (every version and delete marker, so that nothing deleted or
+ * overwritten escapes a digest), GetObject of a given version (whose answer describes the bytes hashed), and
+ * PutObject with {@code If-None-Match: *} under {@code digests/} only.
  */
 public final class S3ArchiveBucket implements ArchiveBucket {
 
     /** How many keys {@link #firstKey} looks at before giving up on a prefix full of foreign names. */
     private static final int FIRST_KEY_SCAN = 10_000;
+    /**
+     * Oldest first. S3 lists a key's versions newest first and its LastModified has whole seconds, so entries are
+     * put in front as listed and sorted stably: of two written in the same second, the order S3 gave is kept, and
+     * the one S3 calls latest comes last.
+     */
+    private static final Comparator<Entry> OLDEST_FIRST = Comparator.comparing((Entry e) -> e.version().storedAt())
+            .thenComparing(Entry::latest);
+
+    private record Entry(StoredVersion version, boolean latest) {
+    }
 
     private final S3Client s3;
     private final String bucket;
@@ -45,41 +61,68 @@ public final class S3ArchiveBucket implements ArchiveBucket {
     @Override
     public List<String> appNames() {
         List<String> names = new ArrayList<>();
-        ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket)
-                .prefix(ObjectKeyLayout.ROOT).delimiter("/");
-        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request.build())) {
+        ListObjectVersionsRequest request = ListObjectVersionsRequest.builder().bucket(bucket)
+                .prefix(ObjectKeyLayout.ROOT).delimiter("/").build();
+        // The history, not a plain listing: an app whose every object was deleted still has its chain continued.
+        for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request)) {
             for (CommonPrefix p : page.commonPrefixes()) {
                 String name = p.prefix().substring(ObjectKeyLayout.ROOT.length());
-                names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+                name = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
             }
         }
         return names;
     }
 
     @Override
-    public List<ListedObject> currentObjects(String prefix, String after, String before) {
-        List<ListedObject> objects = new ArrayList<>();
-        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)
-                .startAfter(after))) {
-            for (S3Object o : page.contents()) {
-                if (o.key().compareTo(before) >= 0) {
-                    return objects;
-                }
-                if (o.key().compareTo(after) > 0) {
-                    objects.add(new ListedObject(o.key(), o.lastModified()));
+    public List<StoredVersion> versions(String prefix, String after, String before) {
+        Map<String, List<Entry>> byKey = new TreeMap<>();
+        ListObjectVersionsRequest request = ListObjectVersionsRequest.builder().bucket(bucket)
+                .prefix(ObjectKeyRange.listingPrefix(prefix, after, before)).build();
+        pages:
+        for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request)) {
+            boolean past = false;
+            for (ObjectVersion v : page.versions()) {
+                if (v.key().compareTo(before) >= 0) {
+                    past = true;
+                } else if (v.key().compareTo(after) > 0) {
+                    byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(v.key(),
+                            v.versionId(), v.lastModified(), false), Boolean.TRUE.equals(v.isLatest())));
                 }
             }
+            for (DeleteMarkerEntry m : page.deleteMarkers()) {
+                if (m.key().compareTo(before) >= 0) {
+                    past = true;
+                } else if (m.key().compareTo(after) > 0) {
+                    byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(m.key(),
+                            m.versionId(), m.lastModified(), true), Boolean.TRUE.equals(m.isLatest())));
+                }
+            }
+            if (past) {
+                break pages;
+            }
         }
-        return objects;
+        List<StoredVersion> versions = new ArrayList<>();
+        for (List<Entry> history : byKey.values()) {
+            history.sort(OLDEST_FIRST);
+            history.forEach(e -> versions.add(e.version()));
+        }
+        return versions;
     }
 
     @Override
     public Optional<String> firstKey(String prefix, Predicate<String> accept) {
         int seen = 0;
-        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))) {
-            for (S3Object o : page.contents()) {
-                if (accept.test(o.key())) {
-                    return Optional.of(o.key());
+        ListObjectVersionsRequest request = ListObjectVersionsRequest.builder().bucket(bucket).prefix(prefix).build();
+        for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request)) {
+            TreeSet<String> keys = new TreeSet<>();
+            page.versions().forEach(v -> keys.add(v.key()));
+            page.deleteMarkers().forEach(m -> keys.add(m.key()));
+            for (String key : keys) {
+                if (accept.test(key)) {
+                    return Optional.of(key);
                 }
                 if (++seen >= FIRST_KEY_SCAN) {
                     return Optional.empty();
@@ -90,27 +133,12 @@ public final class S3ArchiveBucket implements ArchiveBucket {
     }
 
     @Override
-    public List<ListedObject> list(String prefix) {
-        List<ListedObject> objects = new ArrayList<>();
-        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))) {
-            for (S3Object o : page.contents()) {
-                objects.add(new ListedObject(o.key(), o.lastModified()));
-            }
-        }
-        return objects;
-    }
-
-    @Override
-    public boolean any(String prefix) {
-        return !s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).maxKeys(1)).contents().isEmpty();
-    }
-
-    @Override
-    public HashedObject hash(String key) {
+    public HashedObject hash(String key, String versionId) {
         MessageDigest sha256 = Sha256.newDigest();
         long size = 0;
         byte[] buffer = new byte[64 * 1024];
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key)
+                .versionId(versionId))) {
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                 sha256.update(buffer, 0, n);
                 size += n;
@@ -119,13 +147,14 @@ public final class S3ArchiveBucket implements ArchiveBucket {
             return new HashedObject(response.versionId(), size, Sha256.toHex(sha256.digest()),
                     response.lastModified());
         } catch (IOException e) {
-            throw new UncheckedIOException("reading s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("reading s3://" + bucket + "/" + key + " version " + versionId + ": "
+                    + e.getMessage(), e);
         }
     }
 
     @Override
-    public byte[] read(String key) {
-        return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+    public byte[] read(String key, String versionId) {
+        return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).versionId(versionId)).asByteArray();
     }
 
     @Override

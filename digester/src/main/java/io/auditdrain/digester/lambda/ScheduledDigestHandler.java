@@ -19,8 +19,8 @@ import java.time.Duration;
 /**
  * The digester's Lambda entry point, run by an EventBridge schedule. Configuration and clients are built once per
  * execution environment (a bad configuration fails init with every problem listed). Each invocation closes what is
- * due, logs one JSON line, returns the same line, and fails (so that Lambda counts an error and the alarm fires)
- * when any app's run failed.
+ * due, logs one JSON line (with its metrics: TamperedDigests has an alarm of its own), returns the same line, and
+ * fails (so that Lambda counts an error and the alarm fires) when any app's run failed.
  */
 public final class ScheduledDigestHandler implements RequestStreamHandler {
 
@@ -29,6 +29,7 @@ public final class ScheduledDigestHandler implements RequestStreamHandler {
 
     private final ArchiveDigester digester;
     private final PrintStream log;
+    private final String namespace;
 
     public ScheduledDigestHandler() {
         this(DigesterConfig.fromEnvironment(System.getenv()), System.out, Clock.systemUTC());
@@ -41,6 +42,7 @@ public final class ScheduledDigestHandler implements RequestStreamHandler {
                 new KmsDigestSigner(aws.kms(), config.keyId(), config.algorithm()), ArchiveDigester.Policy.of(config),
                 clock);
         this.log = log;
+        this.namespace = config.metricsNamespace();
     }
 
     @Override
@@ -48,7 +50,7 @@ public final class ScheduledDigestHandler implements RequestStreamHandler {
         input.readAllBytes(); // the scheduled event carries nothing the run needs
         long started = System.nanoTime();
         ArchiveDigester.Run run = digester.run(() -> context.getRemainingTimeInMillis() > TIME_MARGIN.toMillis());
-        String line = DigestRunLog.line(run, Duration.ofNanos(System.nanoTime() - started));
+        String line = DigestRunLog.line(run, Duration.ofNanos(System.nanoTime() - started), namespace);
         log.println(line);
         output.write(line.getBytes(StandardCharsets.UTF_8));
         if (run.failed()) {

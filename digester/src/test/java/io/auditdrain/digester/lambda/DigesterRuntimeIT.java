@@ -115,8 +115,10 @@ class DigesterRuntimeIT {
             String bucket = "arn:aws:s3:::" + BUCKET;
             iam.putRolePolicy(r -> r.roleName(ROLE).policyName(ROLE).policyDocument("{\"Version\":\"2012-10-17\","
                     + "\"Statement\":["
-                    + "{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\"],\"Resource\":[\"" + bucket + "\"]},"
-                    + "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":[\"" + bucket + "/logs/*\",\""
+                    + "{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:ListBucketVersions\"],\"Resource\":[\""
+                    + bucket + "\"]},"
+                    + "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:GetObjectVersion\"],\"Resource\":[\""
+                    + bucket + "/logs/*\",\""
                     + bucket + "/digests/*\"]},"
                     + "{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"" + bucket + "/digests/*\"]},"
                     + "{\"Effect\":\"Allow\",\"Action\":[\"kms:Sign\"],\"Resource\":\"*\"}]}"));
@@ -127,6 +129,7 @@ class DigesterRuntimeIT {
         sts = StsClient.builder().endpointOverride(guarded.endpoint()).region(Region.US_EAST_1).credentialsProvider(admin)
                 .build();
         guardedS3.createBucket(r -> r.bucket(BUCKET));
+        guardedS3.putBucketVersioning(r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
         guardedS3.putObject(r -> r.bucket(BUCKET).key(objectKey), RequestBody.fromString("drained"));
         guardedKeyArn = guardedKms.createKey(r -> r.keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsageType.SIGN_VERIFY))
                 .keyMetadata().arn();
@@ -175,6 +178,7 @@ class DigesterRuntimeIT {
         env.put("AUDITDRAIN_DIGEST_GRACE_MINUTES", TERRAFORM.variableDefault("digest_grace_minutes"));
         env.put("AUDITDRAIN_DIGEST_LATE_WINDOW_HOURS", TERRAFORM.variableDefault("digest_late_window_hours"));
         env.put("AUDITDRAIN_DIGEST_APPS", APP);
+        env.put("AUDITDRAIN_METRICS_NAMESPACE", TERRAFORM.variableDefault("metrics_namespace"));
         env.put("JAVA_TOOL_OPTIONS", TERRAFORM.variableDefault("java_tool_options"));
         env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
         return env;
@@ -222,6 +226,9 @@ class DigesterRuntimeIT {
                 session.accessKeyId(), session.secretAccessKey(), session.sessionToken()));
         try (S3Client asRole = s3(guarded, role); KmsClient kmsAsRole = kms(guarded, role)) {
             assertEquals("drained", asRole.getObjectAsBytes(r -> r.bucket(BUCKET).key(objectKey)).asUtf8String());
+            String version = guardedS3.headObject(r -> r.bucket(BUCKET).key(objectKey)).versionId();
+            assertEquals("drained", asRole.getObjectAsBytes(r -> r.bucket(BUCKET).key(objectKey).versionId(version))
+                    .asUtf8String(), "every version is read by its id");
             asRole.putObject(r -> r.bucket(BUCKET).key("digests/" + APP + "/2026/03/14/1200.jsonl").ifNoneMatch("*"),
                     RequestBody.fromString("a digest"));
             kmsAsRole.sign(r -> r.keyId(guardedKeyArn).message(SdkBytes.fromUtf8String("auditdrain-digest/1\n"))

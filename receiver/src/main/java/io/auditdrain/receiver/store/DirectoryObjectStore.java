@@ -12,7 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,13 +25,19 @@ import java.util.stream.Stream;
  * like S3's {@code If-None-Match: *}, a retry never overwrites. So {@code logs/} only ever holds whole objects.
  *
  * <p>A process killed between the write and the link leaves a temp file whose batch was never acknowledged (Logplex
- * retries it). Temp files older than {@link #STALE_TEMP_AGE} are removed when a store opens the directory (younger
- * ones may belong to another receiver still writing); so are those an older version left under {@code logs/}.
+ * retries it). A temp file's name carries its writer's process id and start time, so a store opening the directory
+ * removes at once those whose writer is no longer running on this machine (the local server killed with requests in
+ * flight, then restarted); those of a live writer are kept, and any other temp file (another machine's on a shared
+ * directory, an older version's) is removed once older than {@link #STALE_TEMP_AGE}.
  */
 public final class DirectoryObjectStore implements ObjectStore {
 
     static final String TEMP_DIR = ".tmp";
     static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
+    /** {@code .<name>.<pid>-<process start in ms>-<uuid>.tmp}: who writes it. */
+    private static final Pattern OWNED_TEMP = Pattern.compile("\\..+\\.(\\d{1,19})-(\\d{1,19})-[0-9a-f-]{36}\\.tmp");
+    private static final String OWNER = ProcessHandle.current().pid() + "-"
+            + ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
 
     private final Path root;
     private final Path temp;
@@ -51,7 +60,7 @@ public final class DirectoryObjectStore implements ObjectStore {
                 for (Path p : (Iterable<Path>) files::iterator) {
                     String name = p.getFileName().toString();
                     if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)
-                            && Files.getLastModifiedTime(p).toInstant().isBefore(staleBefore)) {
+                            && (writerGone(name) || Files.getLastModifiedTime(p).toInstant().isBefore(staleBefore))) {
                         Files.deleteIfExists(p);
                         removed++;
                     }
@@ -63,6 +72,31 @@ public final class DirectoryObjectStore implements ObjectStore {
         return removed;
     }
 
+    /** The temp name a file is written under before it is linked to {@code name}: hidden, naming its writer. */
+    static String tempName(String name) {
+        return "." + name + "." + OWNER + "-" + UUID.randomUUID() + ".tmp";
+    }
+
+    /** Whether the temp file's name says it was written by a process of this machine that is no longer running. */
+    static boolean writerGone(String name) {
+        Matcher m = OWNED_TEMP.matcher(name);
+        if (!m.matches()) {
+            return false;
+        }
+        long pid;
+        long started;
+        try {
+            pid = Long.parseLong(m.group(1));
+            started = Long.parseLong(m.group(2));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> writer = ProcessHandle.of(pid);
+        // The same pid with another start time is another process: the writer is gone.
+        return writer.isEmpty() || !writer.get().isAlive() || writer.get().info().startInstant()
+                .map(t -> t.toEpochMilli() != started).orElse(false);
+    }
+
     @Override
     public PutOutcome put(DrainObject object, Deadline deadline) {
         Path target = root.resolve(object.key().toString()).normalize();
@@ -70,7 +104,7 @@ public final class DirectoryObjectStore implements ObjectStore {
             throw new StoreException("key escapes the store directory: " + object.key(), null);
         }
         Path dir = target.getParent();
-        Path temp = this.temp.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = this.temp.resolve(tempName(target.getFileName().toString()));
         try {
             Files.createDirectories(dir);
             Files.createDirectories(this.temp);
@@ -101,7 +135,7 @@ public final class DirectoryObjectStore implements ObjectStore {
     /** Writes, fsyncs and removes a file where objects are written first: the directory takes writes. */
     @Override
     public void probe(Deadline deadline) {
-        Path probe = temp.resolve(".probe." + UUID.randomUUID() + ".tmp");
+        Path probe = temp.resolve(tempName("probe"));
         try {
             Files.createDirectories(temp);
             try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,

@@ -72,4 +72,38 @@ class DirectoryObjectStoreTest {
         assertTrue(Files.exists(young), "another receiver may still be writing it");
         assertTrue(Files.exists(object), "objects are never touched");
     }
+
+    @Test
+    void temp_files_of_a_killed_writer_are_removed_at_once_when_a_store_opens_and_a_live_writers_are_kept()
+            throws Exception {
+        // A real process, killed: what the local server leaves when it is killed with requests in flight.
+        Process killed = new ProcessBuilder("sleep", "60").start();
+        long pid = killed.pid();
+        long started = killed.info().startInstant().orElseThrow().toEpochMilli();
+        killed.destroyForcibly().waitFor();
+        Path tmp = Files.createDirectories(root.resolve(".tmp"));
+        Path orphan = Files.writeString(tmp.resolve(".1764150000000-a.gz." + pid + "-" + started + "-"
+                + UUID.randomUUID() + ".tmp"), "half");
+        ProcessHandle self = ProcessHandle.current();
+        Path live = Files.writeString(tmp.resolve(".1764150000000-b.gz." + self.pid() + "-"
+                + self.info().startInstant().orElseThrow().toEpochMilli() + "-" + UUID.randomUUID() + ".tmp"),
+                "being written");
+        Path reusedPid = Files.writeString(tmp.resolve(".1764150000000-c.gz." + self.pid() + "-1-"
+                + UUID.randomUUID() + ".tmp"), "an earlier process under the same pid");
+
+        new DirectoryObjectStore(root);
+
+        assertFalse(Files.exists(orphan), "its writer is gone: its batch was never acknowledged");
+        assertFalse(Files.exists(reusedPid), "the same pid, started at another time, is another process");
+        assertTrue(Files.exists(live), "a running writer's temp file is kept");
+    }
+
+    @Test
+    void a_temp_file_is_named_after_its_writer_so_that_a_later_store_can_tell_it_is_gone() {
+        String name = DirectoryObjectStore.tempName("1764150000000-x.gz");
+        assertTrue(name.startsWith(".1764150000000-x.gz." + ProcessHandle.current().pid() + "-"), name);
+        assertFalse(DirectoryObjectStore.writerGone(name), "this process is running");
+        assertTrue(DirectoryObjectStore.writerGone(name.replace("." + ProcessHandle.current().pid() + "-",
+                "." + ProcessHandle.current().pid() + "0-")), "no such process (or another one)");
+    }
 }

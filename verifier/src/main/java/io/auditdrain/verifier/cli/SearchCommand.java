@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
                     + " statement text (its [N-M] chunks joined, across objects too), bind parameters and the"
                     + " object key. Only the keys of the range are listed; each object is read once.",
             "",
-            "Records go to stdout as text, JSON Lines or CSV; progress and a summary go to stderr.",
+            "Records go to stdout as text, JSON Lines or CSV, in time order (times with milliseconds); progress, a"
+                    + " summary and a warning for each statement printed incomplete go to stderr.",
             "",
             "Exit status: 0 some statement matched, 1 none did, 2 usage, configuration or connection error."},
         footer = {"", "Examples:",
@@ -100,6 +101,12 @@ public final class SearchCommand implements Callable<Integer> {
                             + " (%d joined across objects)%n", summary.matches(), summary.matches() == 1 ? "" : "s",
                     summary.objectsRead(), summary.objectsListed(), summary.objectsListed() == 1 ? "" : "s",
                     summary.messagesRead(), summary.messagesRead() == 1 ? "" : "s", summary.joinedAcrossObjects());
+            if (summary.incomplete() > 0 || summary.incompleteUnmatched() > 0) {
+                err.printf("search: warning: %d record%s printed incomplete; %d incomplete message%s of the range did"
+                                + " not match as far as their chunks go%n", summary.incomplete(),
+                        summary.incomplete() == 1 ? "" : "s", summary.incompleteUnmatched(),
+                        summary.incompleteUnmatched() == 1 ? "" : "s");
+            }
             err.flush();
             return summary.matches() > 0 ? ExitCodes.PASS : ExitCodes.FAILED;
         }
@@ -136,6 +143,12 @@ public final class SearchCommand implements Callable<Integer> {
         @Override
         public void skipped(String key, String reason) {
             err.printf("  skipped %s: %s%n", key, reason);
+            err.flush();
+        }
+
+        @Override
+        public void warning(String warning) {
+            err.printf("search: warning: %s%n", warning);
             err.flush();
         }
     }

@@ -1,6 +1,7 @@
 package io.auditdrain.verifier.cli;
 
 import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.Durations;
 import io.auditdrain.verifier.ExitCodes;
 import io.auditdrain.verifier.JsonOutput;
 import io.auditdrain.verifier.evidence.ArchiveReport;
@@ -30,9 +31,11 @@ import picocli.CommandLine.Spec;
         sortOptions = false, usageHelpWidth = 100, usageHelpAutoWidth = true,
         description = {
             "Check an app's archive against its signed digests: walk the chain of digests, verify each signature"
-                    + " locally, recompute the SHA-256 of every object a digest lists, and list the range's keys for"
-                    + " objects no digest holds. Each interval is reported valid, modified, missing object, extra"
-                    + " object, digest missing, digest invalid or chain broken (or pending, or before the chain).",
+                    + " locally, recompute the SHA-256 of every object version a digest lists, and read the version"
+                    + " history of the range's digests and objects, so that what was deleted, overwritten or added"
+                    + " since shows even where a digest was later rewritten. Each interval is reported valid, late"
+                    + " object, extra object, missing object, modified, digest late, digest missing, digest deleted,"
+                    + " digest replaced, digest invalid or chain broken (or pending, or before the chain).",
             "",
             "The public key comes from KMS once (--key-id, kms:GetPublicKey) or from an exported key file"
                     + " (--public-key), so that an auditor can check with read access to the bucket alone.",
@@ -80,6 +83,13 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}; the digester closes an interval after its grace period, 10m by default).")
     Duration pending;
 
+    @Option(names = "--late-threshold", paramLabel = "DURATION", defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "An object a digest recorded late is a finding when it was stored more than this long after"
+                    + " its newest line (default: ${DEFAULT-VALUE}; Logplex delivers or drops a batch within seconds,"
+                    + " see docs/digest-format.md).")
+    Duration lateThreshold;
+
     @Option(names = "--json", description = "Print one JSON document instead of text (for CI).")
     boolean json;
 
@@ -100,7 +110,7 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (ArchiveReader store = ArchiveReader.open(target.store(), cli.environment())) {
             ArchiveReport report = new ArchiveVerification(store, app, keys.verifier(), cli.clock(), pending,
-                    new ProgressPrinter(err)).verify(range.from(), end);
+                    lateThreshold, new ProgressPrinter(err)).verify(range.from(), end);
             if (json) {
                 out.println(JsonOutput.write(document(report, app, store.describe(), keys.source())));
             } else {
@@ -125,8 +135,16 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
         for (String note : r.notes()) {
             out.printf("  note: %s%n", note);
         }
+        if (!r.lateObjects().isEmpty()) {
+            out.printf("  recorded late (stored after their interval's digest; a finding beyond %s):%n",
+                    Durations.format(r.lateThreshold()));
+            for (ArchiveReport.LateObject l : r.lateObjects()) {
+                out.printf("      %s  stored at %s, %s after its newest line, recorded by %s%s%n", l.key(),
+                        l.storedAt(), Durations.formatRounded(l.delay()), l.recordedBy(), l.finding() ? "  LATE" : "");
+            }
+        }
         out.printf("summary: %s; %d object%s checked (%d recorded late)%n", summaryText(r), r.objectsChecked(),
-                r.objectsChecked() == 1 ? "" : "s", r.lateObjects());
+                r.objectsChecked() == 1 ? "" : "s", r.lateObjects().size());
         long failing = r.intervals().stream().filter(i -> i.status().isFailure()).count();
         out.println(failing == 0 ? "PASS  every interval is valid" : "FAIL  " + failing + " interval"
                 + (failing == 1 ? "" : "s") + " with findings");
@@ -154,7 +172,7 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
             summary.put(name(s), r.counts().getOrDefault(s, 0));
         }
         summary.put("objects_checked", r.objectsChecked());
-        summary.put("late_objects", r.lateObjects());
+        summary.put("late_objects", r.lateObjects().size());
         doc.put("summary", summary);
         List<Map<String, Object>> intervals = new ArrayList<>();
         for (ArchiveReport.IntervalReport i : r.intervals()) {
@@ -177,6 +195,19 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
             intervals.add(m);
         }
         doc.put("intervals", intervals);
+        List<Map<String, Object>> late = new ArrayList<>();
+        for (ArchiveReport.LateObject l : r.lateObjects()) {
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("key", l.key());
+            lm.put("version_id", l.versionId());
+            lm.put("stored_at", l.storedAt());
+            lm.put("delay_seconds", l.delay().toSeconds());
+            lm.put("recorded_by", l.recordedBy());
+            lm.put("finding", l.finding());
+            late.add(lm);
+        }
+        doc.put("late_objects", late);
+        doc.put("late_threshold_seconds", r.lateThreshold().toSeconds());
         doc.put("notes", r.notes());
         return doc;
     }

@@ -1,5 +1,6 @@
 package io.auditdrain.verifier.evidence;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -12,7 +13,18 @@ import java.util.Map;
  *              followed, digests outside the chain)
  */
 public record ArchiveReport(Instant from, Instant to, List<IntervalReport> intervals, List<String> notes,
-                            int objectsChecked, int lateObjects) {
+                            int objectsChecked, List<LateObject> lateObjects, Duration lateThreshold) {
+
+    /**
+     * An object a digest recorded late: it reached the bucket after its own interval's digest was written.
+     *
+     * @param delay      from its key's time (its newest line) to when it was stored
+     * @param recordedBy the digest that recorded it
+     * @param finding    whether the delay is beyond the late threshold
+     */
+    public record LateObject(String key, String versionId, Instant storedAt, Duration delay, String recordedBy,
+                             boolean finding) {
+    }
 
     /** One finding: what, on which key, and the facts. */
     public record Finding(IntervalStatus kind, String key, String detail) {

@@ -11,14 +11,25 @@ public enum IntervalStatus {
     PENDING("pending", false),
     /** Before the app's chain starts (the digester starts it at the app's first object) and nothing is stored in it. */
     BEFORE_CHAIN("before the chain", false),
+    /**
+     * An object a later digest recorded as late was stored longer after its newest line than Logplex delivers
+     * (the late threshold): a late delivery, or a forged or copied object.
+     */
+    LATE_OBJECT("late object", true),
     /** An object is stored that no digest lists. */
     EXTRA_OBJECT("extra object", true),
-    /** An object a digest lists is gone (deleted, or its key overwritten by a delete marker). */
+    /** An object a digest lists was deleted (a delete marker, even one placed before the digest was written). */
     MISSING_OBJECT("missing object", true),
-    /** An object a digest lists has other bytes now, or another version is current. */
+    /** An object a digest lists has other bytes now, or its key holds another version. */
     MODIFIED("modified", true),
-    /** The interval is due, but its digest is not in the store: its objects are unverified. */
+    /** The digest was written long after its interval closed (past --pending): it proves only what was there then. */
+    DIGEST_LATE("digest late", true),
+    /** The interval is due, but its digest is not in the store, nor in its version history. */
     DIGEST_MISSING("digest missing", true),
+    /** The digest key has a delete marker: the digest was deleted (its versions may still be in the history). */
+    DIGEST_DELETED("digest deleted", true),
+    /** The digest key has more than one version: the digester writes a digest once, so it was replaced. */
+    DIGEST_REPLACED("digest replaced", true),
     /** The digest is there but is not a valid digest, or its signature does not verify with the trusted key. */
     DIGEST_INVALID("digest invalid", true),
     /** The digest does not link to the one before it (another key, another signature, a gap, a new chain). */

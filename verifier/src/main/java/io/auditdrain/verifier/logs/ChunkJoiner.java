@@ -92,6 +92,15 @@ public final class ChunkJoiner {
         return chunks == null || chunks.isEmpty() ? List.of() : joinLines(key, chunks);
     }
 
+    /**
+     * The log lines of one message from its chunks, held elsewhere (search holds them until no later object can add
+     * one): as {@link #lines}, and empty for no chunks.
+     */
+    public static List<LoggedMessage> join(String procId, String attachment, long message,
+                                           TreeMap<Integer, PostgresLogChunk> chunks) {
+        return chunks.isEmpty() ? List.of() : joinLines(new Group(procId, attachment, message), chunks);
+    }
+
     /** The message's log lines: a new one starts at each chunk after the first that carries its own prefix. */
     private static List<LoggedMessage> joinLines(Group key, TreeMap<Integer, PostgresLogChunk> chunks) {
         List<LoggedMessage> lines = new ArrayList<>(1);

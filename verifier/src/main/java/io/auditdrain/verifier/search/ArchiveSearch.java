@@ -7,7 +7,6 @@ import io.auditdrain.core.ObjectKey;
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.db.SqlText;
-import io.auditdrain.verifier.logs.CompletedMessages;
 import io.auditdrain.verifier.logs.LoggedMessage;
 import io.auditdrain.verifier.logs.PostgresLogEntry;
 import io.auditdrain.verifier.store.ArchiveReader;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,14 +26,16 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the statements an app's databases logged in a time range: it lists only the keys of the range (through
- * {@link ObjectKeyLayout}, as smoke does), reads each object once, joins Heroku Postgres chunks across objects
- * ({@link CompletedMessages}), reads each message with {@link PostgresLogEntry} and hands on every statement line
- * ({@code statement:}, {@code execute <name>:}, pgaudit {@code AUDIT:}) stamped in the range that meets the criteria,
- * with the bind parameters of its DETAIL line.
+ * {@link ObjectKeyLayout}, as smoke does), reads each object once, joins Heroku Postgres chunks whatever order and
+ * objects they arrive in ({@link SettledMessages}), reads each message with {@link PostgresLogEntry} and hands on
+ * every statement line ({@code statement:}, {@code execute <name>:}, pgaudit {@code AUDIT:}) stamped in the range
+ * that meets the criteria, with the bind parameters of its DETAIL line, in time order across processes. A statement
+ * that cannot be completed is handed on marked incomplete, with a warning.
  *
  * <p>An object is named after its newest line, so a line stamped before {@code to} can be in an object named a
  * little after it (lines that waited in Logplex's buffer, a statement whose last chunk came later): listing goes on
- * for {@code margin} past {@code to}, and each statement is kept or dropped by its own time.
+ * for {@code margin} past {@code to}, a message is complete once the objects read are named more than the margin
+ * after it, and each statement is kept or dropped by its own time.
  */
 public final class ArchiveSearch {
 
@@ -62,46 +62,48 @@ public final class ArchiveSearch {
      * @param durationMs set on a {@code duration: ... ms  statement:} line, which repeats a logged statement
      * @param parameters the bind values of an {@code execute} line (its DETAIL line), or null
      * @param keys       the objects its chunks were read from; the first holds its first chunk
+     * @param incomplete why the statement is not whole (a chunk missing from the archive), or null when it is
      */
     public record Match(Instant timestamp, String pid, String sessionId, String logLine, String user, String database,
                         String applicationName, String kind, Double durationMs, String statement, String parameters,
-                        List<String> keys) {
+                        List<String> keys, String incomplete) {
     }
 
     /**
-     * Where matches go, in time order: objects of the same second sort in any order and a message is complete only
-     * when its process logs the next one, so matches wait until no object still to be read can hold an earlier
-     * statement (its key is more than the margin later).
+     * Where matches go, in time order: a message is complete only when no object still to be read can hold a chunk
+     * of it, so matches wait until the objects read are named more than the margin after them.
      */
     public interface Sink {
         void match(Match match);
     }
 
-    /** What a long search reports while it reads. */
+    /** What a long search reports while it reads; each method does nothing unless overridden. */
     public interface Progress {
-        void listed(int objects);
+        default void listed(int objects) {
+        }
 
-        void read(int objectsRead, int objects, int matches);
+        default void read(int objectsRead, int objects, int matches) {
+        }
 
-        void skipped(String key, String reason);
+        default void skipped(String key, String reason) {
+        }
+
+        /** Something an auditor must know about the records: a statement printed incomplete, a chunk too late. */
+        default void warning(String warning) {
+        }
 
         Progress NONE = new Progress() {
-            @Override
-            public void listed(int objects) {
-            }
-
-            @Override
-            public void read(int objectsRead, int objects, int matches) {
-            }
-
-            @Override
-            public void skipped(String key, String reason) {
-            }
         };
     }
 
-    /** What a search did. */
-    public record Summary(int objectsListed, int objectsRead, int messagesRead, int matches, int joinedAcrossObjects) {
+    /**
+     * What a search did.
+     *
+     * @param incomplete           matches printed incomplete
+     * @param incompleteUnmatched  incomplete messages of the range that did not match as far as their chunks go
+     */
+    public record Summary(int objectsListed, int objectsRead, int messagesRead, int matches, int joinedAcrossObjects,
+                          int incomplete, int incompleteUnmatched) {
     }
 
     private static final Pattern PARAMETERS = Pattern.compile("^parameters: ");
@@ -127,8 +129,17 @@ public final class ArchiveSearch {
         progress.listed(objects.size());
         Tally tally = new Tally();
         Waiting waiting = new Waiting();
-        CompletedMessages messages = new CompletedMessages(completed -> match(completed, criteria, tally)
-                .ifPresent(waiting::add));
+        SettledMessages messages = new SettledMessages(new SettledMessages.Sink() {
+            @Override
+            public void settled(SettledMessages.Settled message) {
+                match(message, criteria, tally).ifPresent(waiting::add);
+            }
+
+            @Override
+            public void warning(String warning) {
+                progress.warning(warning);
+            }
+        });
         String end = ObjectKeyLayout.startAfter(app, criteria.to().plus(criteria.margin()));
         for (StoredObject object : objects) {
             ObjectKey key;
@@ -141,7 +152,9 @@ public final class ArchiveSearch {
             if (object.key().compareTo(end) >= 0 || !key.app().equals(app)) {
                 continue;
             }
-            waiting.flushBefore(key.time().minus(criteria.margin()), sink, tally);
+            Instant settled = key.time().minus(criteria.margin());
+            messages.settleBefore(settled);
+            waiting.flushBefore(settled, sink, tally, progress);
             List<String> lines;
             try {
                 lines = store.readMessages(object.key());
@@ -156,20 +169,19 @@ public final class ArchiveSearch {
             progress.read(tally.objectsRead, objects.size(), tally.matches);
         }
         messages.finish();
-        waiting.flushBefore(Instant.MAX, sink, tally);
+        waiting.flushBefore(Instant.MAX, sink, tally, progress);
         return new Summary(objects.size(), tally.objectsRead, tally.messagesRead, tally.matches,
-                tally.joinedAcrossObjects);
+                tally.joinedAcrossObjects, tally.incomplete, tally.incompleteUnmatched);
     }
 
     /**
-     * Matches not yet handed on, in time order. A message handed on again (a late chunk completed it anew) replaces
-     * its earlier version; one already handed on (the copy a second drain stored) is not handed on twice.
+     * Matches not yet handed on, in time order. The same line stored twice (two drains during a rotation, under
+     * other keys) is handed on once.
      */
     private static final class Waiting {
         /** In time order; the identity breaks ties, so that no two matches share a place. */
         private final TreeMap<Match, String> queue = new TreeMap<>(IN_TIME_ORDER.thenComparing(ArchiveSearch::identity));
-        private final Map<String, Match> byIdentity = new HashMap<>();
-        private final Set<String> handedOn = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+        private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                 return size() > DEDUPLICATION_WINDOW;
@@ -178,24 +190,23 @@ public final class ArchiveSearch {
 
         void add(Match m) {
             String id = identity(m);
-            if (handedOn.contains(id)) {
-                return;
+            if (seen.add(id)) {
+                queue.put(m, id);
             }
-            Match earlier = byIdentity.put(id, m);
-            if (earlier != null) {
-                queue.remove(earlier);
-            }
-            queue.put(m, id);
         }
 
-        void flushBefore(Instant settled, Sink sink, Tally tally) {
+        void flushBefore(Instant settled, Sink sink, Tally tally, Progress progress) {
             while (!queue.isEmpty() && queue.firstKey().timestamp().isBefore(settled)) {
-                Map.Entry<Match, String> first = queue.pollFirstEntry();
-                byIdentity.remove(first.getValue());
-                handedOn.add(first.getValue());
+                Match m = queue.pollFirstEntry().getKey();
                 tally.matches++;
-                tally.joinedAcrossObjects += first.getKey().keys().size() > 1 ? 1 : 0;
-                sink.match(first.getKey());
+                tally.joinedAcrossObjects += m.keys().size() > 1 ? 1 : 0;
+                if (m.incomplete() != null) {
+                    tally.incomplete++;
+                    progress.warning("the statement of " + m.timestamp() + (m.sessionId() == null ? ""
+                            : " (session " + m.sessionId() + ", log line " + m.logLine() + ")") + " is printed"
+                            + " incomplete: " + m.incomplete() + " (read from " + String.join(", ", m.keys()) + ")");
+                }
+                sink.match(m);
             }
         }
     }
@@ -207,11 +218,22 @@ public final class ArchiveSearch {
         int messagesRead;
         int matches;
         int joinedAcrossObjects;
+        int incomplete;
+        int incompleteUnmatched;
     }
 
-    private static Optional<Match> match(CompletedMessages.Completed completed, Criteria c, Tally tally) {
+    private static Optional<Match> match(SettledMessages.Settled completed, Criteria c, Tally tally) {
         tally.messagesRead++;
-        if (!mayMatch(completed, c)) {
+        Optional<Match> match = completed.prefixed() ? matchStatement(completed, c) : matchFragment(completed, c);
+        if (match.isEmpty() && completed.incomplete() != null && !completed.time().isBefore(c.from())
+                && completed.time().isBefore(c.to())) {
+            tally.incompleteUnmatched++;
+        }
+        return match;
+    }
+
+    private static Optional<Match> matchStatement(SettledMessages.Settled completed, Criteria c) {
+        if (!mayMatch(completed.lines(), c)) {
             return Optional.empty();
         }
         PostgresLogEntry entry = PostgresLogEntry.parse(completed.lines().get(0));
@@ -225,7 +247,8 @@ public final class ArchiveSearch {
         if (c.role().isPresent() && !c.role().equals(entry.user())) {
             return Optional.empty();
         }
-        if (c.table().isPresent() && !writesOrNames(entry, c.table().get())) {
+        // An incomplete statement may lack the piece that names the table: it is kept if what is left names it.
+        if (c.table().isPresent() && !writesOrNames(entry, c.table().get()) && completed.incomplete() == null) {
             return Optional.empty();
         }
         if (c.contains().isPresent() && !entry.statement().contains(c.contains().get())
@@ -235,7 +258,24 @@ public final class ArchiveSearch {
         return Optional.of(new Match(entry.timestamp(), entry.pid().orElse(null), entry.sessionId().orElse(null),
                 entry.logLine().orElse(null), entry.user().orElse(null), entry.database().orElse(null),
                 entry.applicationName().orElse(null), entry.kind().name().toLowerCase(Locale.ROOT),
-                entry.durationMs(), entry.statement(), parameters, List.copyOf(completed.keys())));
+                entry.durationMs(), entry.statement(), parameters, List.copyOf(completed.keys()),
+                completed.incomplete()));
+    }
+
+    /**
+     * The pieces of a message whose first chunk is missing: no prefix says its time, user or kind, so it is a
+     * record when it lies in the range and its text could meet the criteria (the role cannot be told: kept).
+     */
+    private static Optional<Match> matchFragment(SettledMessages.Settled completed, Criteria c) {
+        if (completed.time().isBefore(c.from()) || !completed.time().isBefore(c.to())
+                || !mayMatch(completed.lines(), new Criteria(c.from(), c.to(), c.table(), Optional.empty(),
+                c.contains(), c.margin()))) {
+            return Optional.empty();
+        }
+        LoggedMessage first = completed.lines().get(0);
+        String pid = first.procId().startsWith("postgres.") ? first.procId().substring("postgres.".length()) : null;
+        return Optional.of(new Match(completed.time(), pid, null, null, null, null, null, "fragment", null,
+                first.compact(), null, List.copyOf(completed.keys()), completed.incomplete()));
     }
 
     /**
@@ -243,8 +283,8 @@ public final class ArchiveSearch {
      * the role carries {@code user="<role>"}, and the text sought is in one of its lines. Most messages are passed
      * over here, before their prefix and SQL are read.
      */
-    private static boolean mayMatch(CompletedMessages.Completed completed, Criteria c) {
-        String text = completed.lines().get(0).compact();
+    private static boolean mayMatch(List<LoggedMessage> lines, Criteria c) {
+        String text = lines.get(0).compact();
         if (c.table().isPresent() && !text.toLowerCase(Locale.ROOT).contains(c.table().get().name()
                 .toLowerCase(Locale.ROOT))) {
             return false;
@@ -253,7 +293,7 @@ public final class ArchiveSearch {
             return false;
         }
         if (c.contains().isPresent()) {
-            for (LoggedMessage line : completed.lines()) {
+            for (LoggedMessage line : lines) {
                 if (line.compact().contains(c.contains().get())) {
                     return true;
                 }

@@ -2,20 +2,32 @@ package io.auditdrain.verifier.search;
 
 import io.auditdrain.verifier.JsonOutput;
 import io.auditdrain.verifier.PrintableText;
-import io.auditdrain.verifier.cli.SmokeCommand;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** How search prints its matches: one line of text, of JSON, or of CSV (with a header) per statement. */
+/**
+ * How search prints its matches: one line of text, of JSON, or of CSV (with a header) per statement. Times always
+ * carry milliseconds ({@code 2026-03-14T12:00:00.000Z}), so that records sort as text in time order.
+ */
 public enum MatchFormat {
     TEXT,
     JSONL,
     CSV;
 
     static final List<String> COLUMNS = List.of("timestamp", "pid", "session_id", "log_line", "user", "database",
-            "application_name", "kind", "duration_ms", "statement", "parameters", "key");
+            "application_name", "kind", "duration_ms", "statement", "parameters", "key", "incomplete");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    /** {@code 2026-03-14T12:00:00.000Z}: fixed precision, whatever the source's. */
+    static String time(Instant t) {
+        return TIME.format(t);
+    }
 
     /** Prints what comes before the first match (CSV's header). */
     public void start(PrintWriter out) {
@@ -26,10 +38,12 @@ public enum MatchFormat {
 
     public void print(PrintWriter out, ArchiveSearch.Match m) {
         switch (this) {
-            case TEXT -> out.printf("%s  %s@%s  pid %s  session %s  %s%s%s  (%s)%n", m.timestamp(), orDash(m.user()),
+            case TEXT -> out.printf("%s  %s@%s  pid %s  session %s  %s%s%s%s  (%s)%n", time(m.timestamp()),
+                    orDash(m.user()),
                     orDash(m.database()), orDash(m.pid()), orDash(m.sessionId()), m.kind().equals("statement") ? ""
                             : m.kind() + ": ", PrintableText.escape(m.statement()), m.parameters() == null ? ""
-                            : "  [parameters: " + PrintableText.escape(m.parameters()) + "]", String.join(", ", m.keys()));
+                            : "  [parameters: " + PrintableText.escape(m.parameters()) + "]", m.incomplete() == null
+                            ? "" : "  [INCOMPLETE: " + m.incomplete() + "]", String.join(", ", m.keys()));
             case JSONL -> out.println(JsonOutput.write(fields(m)));
             case CSV -> {
                 StringBuilder row = new StringBuilder();
@@ -46,7 +60,7 @@ public enum MatchFormat {
 
     private static Map<String, Object> fields(ArchiveSearch.Match m) {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("timestamp", m.timestamp());
+        f.put("timestamp", time(m.timestamp()));
         f.put("pid", m.pid());
         f.put("session_id", m.sessionId());
         f.put("log_line", m.logLine());
@@ -58,6 +72,7 @@ public enum MatchFormat {
         f.put("statement", m.statement());
         f.put("parameters", m.parameters());
         f.put("key", m.keys().get(0));
+        f.put("incomplete", m.incomplete());
         return f;
     }
 

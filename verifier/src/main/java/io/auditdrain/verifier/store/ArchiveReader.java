@@ -21,6 +21,13 @@ public interface ArchiveReader extends AutoCloseable {
      */
     List<StoredObject> listAfter(String prefix, String startAfter);
 
+    /**
+     * The version history of the keys under {@code prefix} that sort after {@code startAfter} and before
+     * {@code before}: every version and delete marker, in key order and oldest first within a key. A store without
+     * versions lists each file as its one version.
+     */
+    List<StoredVersion> listVersions(String prefix, String startAfter, String before);
+
     /** The object's bytes as stored. */
     byte[] read(String key);
 

@@ -50,6 +50,18 @@ public final class DirectoryArchiveReader implements ArchiveReader {
         return objects;
     }
 
+    /** A directory keeps no history: each file is its key's one version. */
+    @Override
+    public List<StoredVersion> listVersions(String prefix, String startAfter, String before) {
+        List<StoredVersion> versions = new ArrayList<>();
+        for (StoredObject o : listAfter(prefix, startAfter)) {
+            if (o.key().compareTo(before) < 0) {
+                versions.add(new StoredVersion(o.key(), null, o.storedAt(), false));
+            }
+        }
+        return versions;
+    }
+
     /**
      * Hidden files (a temp file of an older receiver, say) are never objects; under {@code logs/} only the keys the
      * receiver writes are. Other prefixes (the digests') hold files of their own layout.

@@ -1,19 +1,31 @@
 package io.auditdrain.verifier.store;
 
+import io.auditdrain.digest.ObjectKeyRange;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Drained objects in an S3 bucket, listed with ListObjectsV2 and {@code StartAfter}. */
+/**
+ * Drained objects in an S3 bucket, listed with ListObjectsV2 and {@code StartAfter}, and their version histories
+ * with ListObjectVersions (which needs {@code s3:ListBucketVersions}; reading a version needs
+ * {@code s3:GetObjectVersion}).
+ */
 public final class S3ArchiveReader implements ArchiveReader {
 
     private final S3Client s3;
@@ -65,6 +77,59 @@ public final class S3ArchiveReader implements ArchiveReader {
             throw failure("list s3://" + bucket + "/" + prefix, e);
         }
         return objects;
+    }
+
+    @Override
+    public List<StoredVersion> listVersions(String prefix, String startAfter, String before) {
+        if (startAfter == null || !startAfter.startsWith(prefix)) {
+            throw new IllegalArgumentException("startAfter must lie under the prefix " + prefix);
+        }
+        record Entry(StoredVersion version, boolean latest) {
+        }
+        Map<String, List<Entry>> byKey = new TreeMap<>();
+        // Narrowed to the range's shared digits rather than a KeyMarker: see ObjectKeyRange.listingPrefix.
+        String listing = ObjectKeyRange.listingPrefix(prefix, startAfter, before);
+        String keyMarker = null;
+        String versionMarker = null;
+        try {
+            boolean more = true;
+            while (more) {
+                ListObjectVersionsRequest.Builder request = ListObjectVersionsRequest.builder().bucket(bucket)
+                        .prefix(listing).maxKeys(pageSize);
+                if (keyMarker != null) {
+                    request.keyMarker(keyMarker).versionIdMarker(versionMarker);
+                }
+                ListObjectVersionsResponse page = s3.listObjectVersions(request.build());
+                boolean past = false;
+                for (ObjectVersion v : page.versions()) {
+                    past |= v.key().compareTo(before) >= 0;
+                    if (v.key().compareTo(startAfter) > 0 && v.key().compareTo(before) < 0) {
+                        byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(
+                                v.key(), v.versionId(), v.lastModified(), false), Boolean.TRUE.equals(v.isLatest())));
+                    }
+                }
+                for (DeleteMarkerEntry m : page.deleteMarkers()) {
+                    past |= m.key().compareTo(before) >= 0;
+                    if (m.key().compareTo(startAfter) > 0 && m.key().compareTo(before) < 0) {
+                        byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(0, new Entry(new StoredVersion(
+                                m.key(), m.versionId(), m.lastModified(), true), Boolean.TRUE.equals(m.isLatest())));
+                    }
+                }
+                more = !past && Boolean.TRUE.equals(page.isTruncated());
+                keyMarker = page.nextKeyMarker();
+                versionMarker = page.nextVersionIdMarker();
+            }
+        } catch (SdkException e) {
+            throw failure("list the versions under s3://" + bucket + "/" + listing, e);
+        }
+        List<StoredVersion> versions = new ArrayList<>();
+        for (List<Entry> history : byKey.values()) {
+            // Oldest first: put in front as S3 lists them (newest first), then sorted stably by their whole-second
+            // time, the one S3 calls latest last.
+            history.sort(Comparator.comparing((Entry e) -> e.version().storedAt()).thenComparing(Entry::latest));
+            history.forEach(e -> versions.add(e.version()));
+        }
+        return versions;
     }
 
     @Override

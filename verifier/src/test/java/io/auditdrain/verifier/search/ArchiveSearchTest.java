@@ -61,10 +61,19 @@ class ArchiveSearchTest {
 
     private List<ArchiveSearch.Match> search(Instant from, Instant to, Optional<String> table, Optional<String> role,
                                              Optional<String> contains) {
+        return search(from, to, table, role, contains, new ArrayList<>());
+    }
+
+    private List<ArchiveSearch.Match> search(Instant from, Instant to, Optional<String> table, Optional<String> role,
+                                             Optional<String> contains, List<String> warnings) {
         List<ArchiveSearch.Match> matches = new ArrayList<>();
-        new ArchiveSearch(new DirectoryArchiveReader(dir), APP, ArchiveSearch.Progress.NONE).search(
-                new ArchiveSearch.Criteria(from, to, table.map(SqlIdentifier::of), role, contains,
-                        Duration.ofMinutes(5)), matches::add);
+        new ArchiveSearch(new DirectoryArchiveReader(dir), APP, new ArchiveSearch.Progress() {
+            @Override
+            public void warning(String warning) {
+                warnings.add(warning);
+            }
+        }).search(new ArchiveSearch.Criteria(from, to, table.map(SqlIdentifier::of), role, contains,
+                Duration.ofMinutes(5)), matches::add);
         return matches;
     }
 
@@ -143,6 +152,10 @@ class ArchiveSearchTest {
         assertEquals(6, search(t, to, Optional.empty(), Optional.empty(), Optional.empty()).size());
     }
 
+    private static List<String> statements(List<ArchiveSearch.Match> matches) {
+        return matches.stream().map(ArchiveSearch.Match::statement).toList();
+    }
+
     private static List<String> commands(List<ArchiveSearch.Match> matches) {
         return matches.stream().map(m -> m.statement().split(" ")[0]).toList();
     }
@@ -195,6 +208,92 @@ class ArchiveSearchTest {
     }
 
     @Test
+    void a_statement_whose_chunks_arrive_out_of_order_in_objects_minutes_apart_is_whole() {
+        Instant t = Instant.parse("2026-03-14T12:00:05Z");
+        // The first object holds chunk 1 and the process's next message; chunk 2 arrives three minutes later.
+        objects.write(APP, t.plusSeconds(2), List.of(
+                chunk(t, 5, 8, 1, prefix(t, 5, 3, "raptor_app") + "LOG:  statement: UPDATE " + AUDIT + " SET action"
+                        + " = 'x'"),
+                chunk(t.plusSeconds(2), 5, 9, 1, prefix(t.plusSeconds(2), 5, 4, "raptor_app") + "LOG:  statement:"
+                        + " INSERT INTO " + AUDIT + " (id) VALUES ('b')")));
+        objects.write(APP, t.plus(Duration.ofMinutes(3)), List.of(router(t.plus(Duration.ofMinutes(3))),
+                chunk(t, 5, 8, 2, " WHERE id = 'a'")));
+
+        List<String> warnings = new ArrayList<>();
+        List<ArchiveSearch.Match> matches = search(t, t.plusSeconds(60), Optional.of(AUDIT), Optional.empty(),
+                Optional.empty(), warnings);
+
+        assertEquals(List.of("UPDATE " + AUDIT + " SET action = 'x' WHERE id = 'a'",
+                "INSERT INTO " + AUDIT + " (id) VALUES ('b')"), statements(matches),
+                "whole, not cut at its first chunk");
+        assertEquals(List.of(), warnings);
+        assertNull(matches.get(0).incomplete());
+    }
+
+    @Test
+    void records_come_in_time_order_across_processes_including_each_process_last_statement() {
+        Instant t = Instant.parse("2026-03-14T12:00:00Z");
+        // Process 1 logs once, early; process 2 keeps logging. A process's last statement has no next message.
+        objects.write(APP, t, List.of(chunk(t, 1, 1, 1, prefix(t, 1, 1, "raptor_app") + "LOG:  statement: INSERT"
+                + " INTO " + AUDIT + " (id) VALUES ('first')")));
+        for (int i = 1; i <= 3; i++) {
+            Instant ti = t.plus(Duration.ofMinutes(2L * i));
+            objects.write(APP, ti, List.of(chunk(ti, 2, i, 1, prefix(ti, 2, i, "raptor_app") + "LOG:  statement:"
+                    + " INSERT INTO " + AUDIT + " (id) VALUES ('p2-" + i + "')")));
+        }
+
+        List<ArchiveSearch.Match> matches = search(t, t.plus(Duration.ofHours(1)), Optional.empty(), Optional.empty(),
+                Optional.empty());
+
+        assertEquals(List.of("('first')", "('p2-1')", "('p2-2')", "('p2-3')"), matches.stream()
+                .map(m -> m.statement().substring(m.statement().lastIndexOf('('))).toList());
+    }
+
+    @Test
+    void a_statement_missing_a_chunk_is_printed_incomplete_with_a_warning() {
+        Instant t = Instant.parse("2026-03-14T12:00:05Z");
+        objects.write(APP, t, List.of(
+                chunk(t, 5, 8, 1, prefix(t, 5, 3, "raptor_app") + "LOG:  statement: UPDATE " + AUDIT + " SET a ="),
+                chunk(t, 5, 8, 3, " WHERE id = 'a'"),
+                chunk(t.plusSeconds(1), 6, 4, 2, "VALUES ('orphan', '" + AUDIT + "')")));
+
+        List<String> warnings = new ArrayList<>();
+        List<ArchiveSearch.Match> matches = search(t, t.plusSeconds(60), Optional.of(AUDIT), Optional.empty(),
+                Optional.empty(), warnings);
+
+        assertEquals(2, matches.size(), matches.toString());
+        assertEquals("UPDATE " + AUDIT + " SET a = WHERE id = 'a'", matches.get(0).statement());
+        assertEquals("chunk 2 of postgres.5 [DATABASE] message 8 missing", matches.get(0).incomplete());
+        assertEquals("fragment", matches.get(1).kind());
+        assertTrue(matches.get(1).incomplete().startsWith("chunk 1 of postgres.6 [DATABASE] message 4 missing"),
+                matches.get(1).incomplete());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("is printed incomplete: chunk 2"), warnings.get(0));
+        StringWriter text = new StringWriter();
+        MatchFormat.TEXT.print(new PrintWriter(text, true), matches.get(0));
+        assertTrue(text.toString().contains("[INCOMPLETE: chunk 2 of postgres.5 [DATABASE] message 8 missing]"),
+                text.toString());
+    }
+
+    @Test
+    void whole_second_times_print_with_milliseconds_so_that_text_order_is_time_order() {
+        Instant whole = Instant.parse("2026-03-14T12:00:00Z");
+        Instant later = Instant.parse("2026-03-14T12:00:00.5Z");
+        ArchiveSearch.Match a = new ArchiveSearch.Match(whole, "9", "s.9", "1", "u", "d", "a", "statement", null,
+                "INSERT INTO t VALUES (1)", null, List.of("k"), null);
+        ArchiveSearch.Match b = new ArchiveSearch.Match(later, "9", "s.9", "2", "u", "d", "a", "statement", null,
+                "INSERT INTO t VALUES (2)", null, List.of("k"), null);
+        StringWriter csv = new StringWriter();
+        PrintWriter out = new PrintWriter(csv, true);
+        MatchFormat.CSV.print(out, a);
+        MatchFormat.CSV.print(out, b);
+        String[] rows = csv.toString().split("\r?\n");
+        assertTrue(rows[0].startsWith("2026-03-14T12:00:00.000Z,") && rows[1].startsWith("2026-03-14T12:00:00.500Z,"),
+                csv.toString());
+        assertTrue(rows[0].compareTo(rows[1]) < 0, "as text too");
+    }
+
+    @Test
     void a_line_stored_twice_by_two_drains_is_one_record() {
         Instant t = Instant.parse("2026-03-14T12:00:00Z");
         String line = chunk(t, 9, 4, 1, prefix(t, 9, 2, "raptor_app") + "LOG:  statement: INSERT INTO " + AUDIT
@@ -209,22 +308,24 @@ class ArchiveSearchTest {
     void csv_quotes_what_needs_it_and_json_lines_hold_one_object_each() {
         ArchiveSearch.Match m = new ArchiveSearch.Match(Instant.parse("2026-03-14T12:00:00Z"), "9", "s.9", "2",
                 "raptor_app", "d1abc", "web.1", "statement", null, "INSERT INTO t (a, b) VALUES ('say \"hi\"',\n1)",
-                null, List.of("logs/a/2026/03/14/x.gz"));
+                null, List.of("logs/a/2026/03/14/x.gz"), null);
         StringWriter csv = new StringWriter();
         MatchFormat.CSV.start(new PrintWriter(csv, true));
         MatchFormat.CSV.print(new PrintWriter(csv, true), m);
         assertEquals("timestamp,pid,session_id,log_line,user,database,application_name,kind,duration_ms,statement,"
-                + "parameters,key\n2026-03-14T12:00:00Z,9,s.9,2,raptor_app,d1abc,web.1,statement,,\"INSERT INTO t (a, b)"
-                + " VALUES ('say \"\"hi\"\"',\n1)\",,logs/a/2026/03/14/x.gz\n", csv.toString().replace("\r\n", "\n"));
+                + "parameters,key,incomplete\n2026-03-14T12:00:00.000Z,9,s.9,2,raptor_app,d1abc,web.1,statement,,\"INSERT"
+                + " INTO t (a, b) VALUES ('say \"\"hi\"\"',\n1)\",,logs/a/2026/03/14/x.gz,\n",
+                csv.toString().replace("\r\n", "\n"));
         StringWriter jsonl = new StringWriter();
         MatchFormat.JSONL.print(new PrintWriter(jsonl, true), m);
-        assertEquals("{\"timestamp\":\"2026-03-14T12:00:00Z\",\"pid\":\"9\",\"session_id\":\"s.9\",\"log_line\":\"2\","
+        assertEquals("{\"timestamp\":\"2026-03-14T12:00:00.000Z\",\"pid\":\"9\",\"session_id\":\"s.9\",\"log_line\":\"2\","
                 + "\"user\":\"raptor_app\",\"database\":\"d1abc\",\"application_name\":\"web.1\",\"kind\":\"statement\","
                 + "\"duration_ms\":null,\"statement\":\"INSERT INTO t (a, b) VALUES ('say \\\"hi\\\"',\\n1)\","
-                + "\"parameters\":null,\"key\":\"logs/a/2026/03/14/x.gz\"}\n", jsonl.toString().replace("\r\n", "\n"));
+                + "\"parameters\":null,\"key\":\"logs/a/2026/03/14/x.gz\",\"incomplete\":null}\n",
+                jsonl.toString().replace("\r\n", "\n"));
         StringWriter text = new StringWriter();
         MatchFormat.TEXT.print(new PrintWriter(text, true), m);
-        assertEquals("2026-03-14T12:00:00Z  raptor_app@d1abc  pid 9  session s.9  INSERT INTO t (a, b) VALUES"
+        assertEquals("2026-03-14T12:00:00.000Z  raptor_app@d1abc  pid 9  session s.9  INSERT INTO t (a, b) VALUES"
                 + " ('say \"hi\"',\\n1)  (logs/a/2026/03/14/x.gz)\n", text.toString().replace("\r\n", "\n"));
     }
 }

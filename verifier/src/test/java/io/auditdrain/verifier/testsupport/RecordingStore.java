@@ -2,6 +2,7 @@ package io.auditdrain.verifier.testsupport;
 
 import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
+import io.auditdrain.verifier.store.StoredVersion;
 import io.auditdrain.verifier.store.VersionedObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,12 @@ public final class RecordingStore implements ArchiveReader {
     public List<StoredObject> listAfter(String prefix, String startAfter) {
         listings.add(new Listing(prefix, startAfter));
         return delegate.listAfter(prefix, startAfter);
+    }
+
+    @Override
+    public List<StoredVersion> listVersions(String prefix, String startAfter, String before) {
+        listings.add(new Listing(prefix, startAfter));
+        return delegate.listVersions(prefix, startAfter, before);
     }
 
     @Override

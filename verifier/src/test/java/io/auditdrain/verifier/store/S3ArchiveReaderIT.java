@@ -1,0 +1,58 @@
+package io.auditdrain.verifier.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.auditdrain.core.ObjectKeyLayout;
+import io.auditdrain.verifier.testsupport.TestBucket;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** Version histories through ListObjectVersions on the emulator: every version and delete marker, every page. */
+class S3ArchiveReaderIT {
+
+    private static final String APP = "acme-api";
+    private static final String PREFIX = ObjectKeyLayout.dayPrefix(APP, LocalDate.of(2026, 3, 14));
+
+    @Test
+    void a_history_lists_each_version_and_delete_marker_oldest_first_on_every_page_within_the_range() {
+        TestBucket bucket = new TestBucket().configuredAsReference();
+        String before = key(1000);
+        String once = key(2000);
+        String thrice = key(3000);
+        String deleted = key(4000);
+        String after = key(9000);
+        for (String k : List.of(before, once, thrice, deleted, after)) {
+            put(bucket, k, "first");
+        }
+        // Within one second (S3's LastModified has whole seconds) the order S3 lists a key's versions in decides;
+        // a delete marker and a version of the same second are told apart by which one is latest.
+        put(bucket, thrice, "second");
+        put(bucket, thrice, "third");
+        bucket.s3().deleteObject(r -> r.bucket(bucket.name()).key(deleted));
+        List<String> expected = List.of(once + " v", thrice + " v", thrice + " v", thrice + " v", deleted + " v",
+                deleted + " DM");
+
+        for (int pageSize : new int[] {1000, 2, 1}) {
+            S3ArchiveReader reader = new S3ArchiveReader(bucket.s3(), bucket.name(), pageSize);
+            List<StoredVersion> history = reader.listVersions(PREFIX, key(1500), key(8000));
+            assertEquals(expected, history.stream().map(v -> v.key() + (v.deleteMarker() ? " DM" : " v")).toList(),
+                    "page size " + pageSize);
+            List<String> thriceBytes = history.stream().filter(v -> v.key().equals(thrice))
+                    .map(v -> new String(reader.readVersion(thrice, v.versionId()).orElseThrow())).toList();
+            assertEquals(List.of("first", "second", "third"), thriceBytes, "oldest first");
+        }
+    }
+
+    private static String key(long millisIntoDay) {
+        return PREFIX + (Instant.parse("2026-03-14T00:00:00Z").toEpochMilli() + millisIntoDay)
+                + "-0b1e6f3e-5c57-4bd3-9b58-3f0d5ac2a1f0.gz";
+    }
+
+    private static void put(TestBucket bucket, String key, String content) {
+        bucket.s3().putObject(r -> r.bucket(bucket.name()).key(key).contentType("text/plain; charset=utf-8"),
+                RequestBody.fromString(content));
+    }
+}
