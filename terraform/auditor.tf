@@ -36,9 +36,10 @@ locals {
     Statement = concat(
       [
         {
+          # ListBucketVersions: verify-archive reads the histories of digests and objects (replaced, deleted).
           Sid       = "ListArchive"
           Effect    = "Allow"
-          Action    = ["s3:ListBucket"]
+          Action    = ["s3:ListBucket", "s3:ListBucketVersions"]
           Resource  = [local.bucket_arn]
           Condition = { StringLike = { "s3:prefix" = [for prefix in keys(local.archive_writers) : "${prefix}/*"] } }
         },

@@ -15,7 +15,7 @@ run "the_auditor_may_list_and_read_the_archive_and_read_the_public_key_only" {
 
   assert {
     condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Action])) == toset([
-      "s3:ListBucket", "s3:GetObject", "s3:GetObjectVersion", "kms:GetPublicKey",
+      "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion", "kms:GetPublicKey",
     ])
     error_message = "the auditor's actions differ from the allowed list: ${jsonencode(flatten([for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Action]))}"
   }
