@@ -15,16 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
 
 /**
@@ -105,6 +101,7 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
     private final LambdaRuntimeApi api;
     private final boolean snapStart;
     private final Path root;
+    private final Path taskRoot;
     private final Path log;
     private final Optional<LambdaCgroup> cgroup;
     private final ProcessBuilder launcher;
@@ -114,11 +111,13 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
     private boolean closed;
 
     private LambdaExecutionEnvironment(FunctionConfiguration function, LambdaRuntimeApi api, boolean snapStart,
-                                       Path root, Path log, Optional<LambdaCgroup> cgroup, ProcessBuilder launcher) {
+                                       Path root, Path taskRoot, Path log, Optional<LambdaCgroup> cgroup,
+                                       ProcessBuilder launcher) {
         this.function = function;
         this.api = api;
         this.snapStart = snapStart;
         this.root = root;
+        this.taskRoot = taskRoot;
         this.log = log;
         this.cgroup = cgroup;
         this.launcher = launcher;
@@ -144,11 +143,10 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
         Path root = null;
         Optional<LambdaCgroup> cgroup = Optional.empty();
         try {
+            Path taskRoot = TaskRoots.of(deploymentPackage);
             root = Files.createTempDirectory(ExecutionSandbox.environmentsDirectory(), "lambda-environment-");
-            Path taskRoot = Files.createDirectories(root.resolve("task"));
             Path home = Files.createDirectories(root.resolve("home"));
             Path tmp = Files.createDirectories(root.resolve("tmp"));
-            unzip(deploymentPackage, taskRoot);
             cgroup = sizing == Sizing.LAMBDA ? LambdaCgroup.create(function.memoryMb()) : Optional.empty();
 
             List<String> java = new ArrayList<>();
@@ -185,7 +183,7 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
             Map<String, String> env = builder.environment();
             env.clear();
             env.putAll(function.environment());
-            env.putAll(reservedVariables(function, taskRoot, api, credentials));
+            env.putAll(reservedVariables(function, taskRoot, root, api, credentials));
             if (!jvmOptions.isEmpty()) {
                 String own = function.environment().getOrDefault("JAVA_TOOL_OPTIONS", "");
                 env.put("JAVA_TOOL_OPTIONS", (own + " " + String.join(" ", jvmOptions)).strip());
@@ -194,7 +192,7 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
             Files.createFile(log);
             builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             LambdaExecutionEnvironment environment = new LambdaExecutionEnvironment(function, api,
-                    credentials instanceof Credentials.Container, root, log, cgroup, builder);
+                    credentials instanceof Credentials.Container, root, taskRoot, log, cgroup, builder);
             environment.launch();
             Thread supervisor = new Thread(environment::supervise, "lambda-environment-supervisor");
             supervisor.setDaemon(true);
@@ -203,15 +201,15 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             cgroup.ifPresent(LambdaCgroup::close);
             if (root != null) {
-                deleteTree(root);
+                TaskRoots.deleteTree(root);
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
     /** The variables Lambda sets itself and a function cannot override. */
-    static Map<String, String> reservedVariables(FunctionConfiguration function, Path taskRoot, LambdaRuntimeApi api,
-                                                 Credentials credentials) {
+    static Map<String, String> reservedVariables(FunctionConfiguration function, Path taskRoot, Path runtimeDir,
+                                                 LambdaRuntimeApi api, Credentials credentials) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("_HANDLER", function.handler());
         env.put("AWS_REGION", function.region());
@@ -224,7 +222,7 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/01/01/[1]0123456789abcdef0123456789abcdef");
         env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        env.put("LAMBDA_RUNTIME_DIR", taskRoot.getParent().toString());
+        env.put("LAMBDA_RUNTIME_DIR", runtimeDir.toString());
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
@@ -245,6 +243,11 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
     public Duration cpuTime() {
         return current().toHandle().info().totalCpuDuration().orElseThrow(
                 () -> new IllegalStateException("this platform does not report a process's CPU time"));
+    }
+
+    /** The deployment package, unzipped: the function's working directory. */
+    public Path taskRoot() {
+        return taskRoot;
     }
 
     /** The cgroup that sizes this environment; empty when it runs unsized. */
@@ -300,7 +303,7 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         cgroup.ifPresent(LambdaCgroup::close);
-        deleteTree(root);
+        TaskRoots.deleteTree(root);
     }
 
     private Process current() {
@@ -504,28 +507,4 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
         }
     }
 
-    private static void unzip(Path archive, Path target) throws IOException {
-        try (InputStream in = Files.newInputStream(archive); ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target)) {
-                    throw new IOException("zip entry outside the task root: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(zip, out);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
-    }
 }

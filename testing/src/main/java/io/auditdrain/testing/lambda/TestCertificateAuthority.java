@@ -61,7 +61,8 @@ final class TestCertificateAuthority {
 
     private static TestCertificateAuthority create() {
         try {
-            Path directory = Files.createTempDirectory("auditdrain-test-ca-");
+            // Outside /tmp: each function has a /tmp of its own, and reads the trust store from here.
+            Path directory = Files.createTempDirectory(ExecutionSandbox.environmentsDirectory(), "test-ca-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(directory), "test-ca-cleanup"));
             Path caStore = directory.resolve("ca.p12");
             keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",

@@ -92,7 +92,8 @@ public final class TlsEndpointFront implements AutoCloseable {
             throw new IllegalStateException("port 443 was free on loopback a moment ago: " + e.getMessage(), e);
         }
         try {
-            Path hostsFile = Files.createTempFile("lambda-hosts-", ".txt");
+            // Outside /tmp: each function has a /tmp of its own, and reads this file from here.
+            Path hostsFile = Files.createTempFile(ExecutionSandbox.environmentsDirectory(), "hosts-", ".txt");
             StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
             for (String name : hostNames) {
                 hosts.append(server.getInetAddress().getHostAddress()).append(' ').append(name).append('\n');
@@ -106,6 +107,20 @@ public final class TlsEndpointFront implements AutoCloseable {
             closeQuietly(server);
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The name of a bucket's virtual-hosted endpoint as the AWS SDKs' endpoint rules give it by default: S3 keeps its
+     * legacy global name in us-east-1 (unless {@code AWS_S3_US_EAST_1_REGIONAL_ENDPOINT=regional}), the regional one
+     * elsewhere. A function that resolved another name would find nothing in its hosts file and fail loudly.
+     */
+    public static String s3Host(String bucket, String region) {
+        return bucket + (region.equals("us-east-1") ? ".s3.amazonaws.com" : ".s3." + region + ".amazonaws.com");
+    }
+
+    /** The regional endpoint name of a service such as {@code ssm} or {@code kms}. */
+    public static String serviceHost(String service, String region) {
+        return service + "." + region + ".amazonaws.com";
     }
 
     /** Whether port 443 can be bound on loopback here (checked once; said loudly when not). */

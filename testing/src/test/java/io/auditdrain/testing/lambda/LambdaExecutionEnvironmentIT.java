@@ -184,7 +184,7 @@ class LambdaExecutionEnvironmentIT {
         try (LambdaRuntimeApi api = api();
              LambdaExecutionEnvironment environment = onDemand(api, LambdaCgroup.ONE_VCPU_MB, Map.of())) {
             String taskRoot = text(api.invoke(command("working-directory", ""), TIMEOUT));
-            assertTrue(taskRoot.endsWith("/task"), taskRoot);
+            assertEquals(environment.taskRoot().toString(), taskRoot);
             assertTrue(text(api.invoke(command("write", "task-root"), TIMEOUT)).contains("Read-only file system"));
             assertEquals("written", text(api.invoke(command("write", "tmp"), TIMEOUT)));
             assertTrue(Files.list(Path.of(taskRoot)).noneMatch(p -> p.getFileName().toString().startsWith("probe-")));
