@@ -200,6 +200,14 @@ public final class LambdaRuntimeApi implements AutoCloseable {
         return await(initError, timeout);
     }
 
+    /**
+     * Waits until the runtime asks for its first invocation: its init (or, for SnapStart, its restore) is over.
+     * False when the environment failed first or {@code timeout} passed.
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return awaitNextCall(0, timeout);
+    }
+
     /** Waits until the runtime has run its before-checkpoint hooks and asked for {@code restore/next}. */
     public boolean awaitCheckpoint(Duration timeout) throws InterruptedException {
         return checkpointed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
