@@ -145,32 +145,14 @@ public final class SizedLambda {
                 throw new IllegalStateException("no checkpoint: " + environment.output());
             }
             Thread.sleep(500); // let the init phase's background work settle, as a snapshot would freeze it
-            double[] first = invoke(api, environment, function.timeout(), 0, true);
+            double[] first = SnapStartRestore.invoke(api, environment, function.timeout(), 0, true);
             double[] warm = null;
             for (int i = 1; i <= 5; i++) {
-                warm = invoke(api, environment, function.timeout(), i, false);
+                warm = SnapStartRestore.invoke(api, environment, function.timeout(), i, false);
             }
             double maxMemoryMb = environment.maxMemoryUsedBytes().orElse(0) / (1024.0 * 1024.0);
             return new Sample(coldCpu, coldWall, coldStatus, first[0], first[1], warm[0], warm[1], maxMemoryMb);
         }
-    }
-
-    /** One drain POST of about 100 KB; its CPU-ms and wall ms. */
-    private static double[] invoke(LambdaRuntimeApi api, LambdaExecutionEnvironment environment, Duration timeout,
-                                   int seed, boolean restoreFirst) throws Exception {
-        byte[] event = FunctionUrlRequest.drainPost(APP, SECRET, RealisticTraffic.body(100 * 1024, seed)).event();
-        long cpu = environment.cpuTime().toNanos();
-        long started = System.nanoTime();
-        if (restoreFirst) {
-            api.restore();
-        }
-        var outcome = api.invoke(event, timeout);
-        long wall = System.nanoTime() - started;
-        long cpuUsed = environment.cpuTime().toNanos() - cpu;
-        if (status(outcome, environment) != 200) {
-            throw new IllegalStateException("not stored: " + outcome.responseText() + "\n" + environment.output());
-        }
-        return new double[] {cpuUsed / 1e6, wall / 1e6};
     }
 
     private static int status(LambdaRuntimeApi.Outcome outcome, LambdaExecutionEnvironment environment) {

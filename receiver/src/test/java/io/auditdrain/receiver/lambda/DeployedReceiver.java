@@ -189,6 +189,19 @@ final class DeployedReceiver implements AutoCloseable {
         moto.close();
     }
 
+    /** Closes what a test class started, in this order, skipping what never started. */
+    static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing " + resource, e);
+                }
+            }
+        }
+    }
+
     static FunctionUrlResponse invoke(LambdaRuntimeApi api, byte[] event, Duration timeout) {
         try {
             return FunctionUrlResponse.of(api.invoke(event, timeout));

@@ -62,15 +62,7 @@ class OnDemandEnvironmentIT {
 
     @AfterAll
     static void stop() {
-        if (environment != null) {
-            environment.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (deployment != null) {
-            deployment.close();
-        }
+        DeployedReceiver.closeAll(environment, api, deployment);
     }
 
     @Test

@@ -53,15 +53,7 @@ class RequestDeadlineIT {
 
     @AfterAll
     static void stop() {
-        if (environment != null) {
-            environment.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (deployment != null) {
-            deployment.close();
-        }
+        DeployedReceiver.closeAll(environment, api, deployment);
     }
 
     @AfterEach

@@ -60,18 +60,7 @@ class SnapStartEnvironmentIT {
 
     @AfterAll
     static void stop() {
-        if (environment != null) {
-            environment.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (credentials != null) {
-            credentials.close();
-        }
-        if (deployment != null) {
-            deployment.close();
-        }
+        DeployedReceiver.closeAll(environment, api, credentials, deployment);
     }
 
     static byte[] frame(String message) {

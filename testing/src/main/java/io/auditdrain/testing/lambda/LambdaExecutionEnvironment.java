@@ -290,18 +290,10 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        Process p;
         synchronized (lock) {
             closed = true;
-            stopping = true;
-            p = process;
         }
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop();
         cgroup.ifPresent(LambdaCgroup::close);
         TaskRoots.deleteTree(root);
     }
@@ -322,7 +314,7 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
         }
     }
 
-    /** Stops the runtime on purpose (a time limit passed): its exit is not reported as a runtime failure. */
+    /** Stops the runtime on purpose (closed, or a time limit passed): its exit is not reported as a failure. */
     private void stop() {
         Process p;
         synchronized (lock) {

@@ -87,7 +87,8 @@ public final class TlsEndpointFront implements AutoCloseable {
         TestCertificateAuthority authority = TestCertificateAuthority.get();
         SSLServerSocket server;
         try {
-            server = bind(serverContext(authority.serverStore(hostNames)));
+            SSLContext context = serverContext(authority.serverStore(hostNames));
+            server = bind(() -> (SSLServerSocket) context.getServerSocketFactory().createServerSocket());
         } catch (IOException e) {
             throw new IllegalStateException("port 443 was free on loopback a moment ago: " + e.getMessage(), e);
         }
@@ -126,7 +127,7 @@ public final class TlsEndpointFront implements AutoCloseable {
     /** Whether port 443 can be bound on loopback here (checked once; said loudly when not). */
     public static synchronized boolean available() {
         if (available == null) {
-            try (ServerSocket probe = plainBind()) {
+            try (ServerSocket probe = bind(ServerSocket::new)) {
                 available = true;
             } catch (IOException e) {
                 available = false;
@@ -137,21 +138,6 @@ public final class TlsEndpointFront implements AutoCloseable {
             }
         }
         return available;
-    }
-
-    private static ServerSocket plainBind() throws IOException {
-        IOException last = null;
-        for (int attempt = 0; attempt < ADDRESS_ATTEMPTS; attempt++) {
-            ServerSocket socket = new ServerSocket();
-            try {
-                socket.bind(new InetSocketAddress(randomLoopbackAddress(), HTTPS_PORT), 1);
-                return socket;
-            } catch (BindException e) {
-                closeQuietly(socket);
-                last = e;
-            }
-        }
-        throw last;
     }
 
     private static InetAddress randomLoopbackAddress() throws IOException {
@@ -175,20 +161,24 @@ public final class TlsEndpointFront implements AutoCloseable {
         }
     }
 
-    /** Port 443 on a random loopback address; the last failure when none can be had. */
-    private static SSLServerSocket bind(SSLContext context) throws IOException {
+    /** A socket of {@code unbound}'s on port 443 of a random loopback address; the last failure when none is free. */
+    private static <S extends ServerSocket> S bind(UnboundSocket<S> unbound) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < ADDRESS_ATTEMPTS; attempt++) {
-            SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+            S socket = unbound.create();
             try {
-                server.bind(new InetSocketAddress(randomLoopbackAddress(), HTTPS_PORT), 128);
-                return server;
+                socket.bind(new InetSocketAddress(randomLoopbackAddress(), HTTPS_PORT), 128);
+                return socket;
             } catch (BindException e) {
-                closeQuietly(server);
+                closeQuietly(socket);
                 last = e;
             }
         }
         throw last;
+    }
+
+    private interface UnboundSocket<S extends ServerSocket> {
+        S create() throws IOException;
     }
 
     /**
