@@ -415,9 +415,7 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
 
     /** Waits for the runtime to exit; one that was not stopped on purpose fails the environment, as in Lambda. */
     private void reportExit() throws InterruptedException {
-        Process p = current();
-        long oomKillsBefore = cgroup.map(LambdaCgroup::oomKills).orElse(0L);
-        int exit = p.waitFor();
+        int exit = current().waitFor();
         synchronized (lock) {
             if (stopping || closed) {
                 return;
@@ -428,7 +426,8 @@ public final class LambdaExecutionEnvironment implements AutoCloseable {
             api.fail("Runtime.ExitError", "Runtime exited with error: " + exitStatus(exit) + " (after an init error)");
             return;
         }
-        boolean outOfMemory = cgroup.map(LambdaCgroup::oomKills).orElse(0L) > oomKillsBefore;
+        // Each environment has a cgroup of its own, and its first unexpected exit is its last.
+        boolean outOfMemory = cgroup.map(LambdaCgroup::oomKills).orElse(0L) > 0;
         String type = outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError";
         String requestId = api.invocationUnderWay();
         platformLog((requestId == null ? "" : "RequestId: " + requestId + " ") + "Error: Runtime exited with error: "

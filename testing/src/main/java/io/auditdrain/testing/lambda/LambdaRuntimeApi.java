@@ -178,7 +178,9 @@ public final class LambdaRuntimeApi implements AutoCloseable {
                 System.currentTimeMillis() + timeout.toMillis(), new CompletableFuture<>());
         inFlight.put(pending.requestId(), pending);
         queue.add(pending);
-        failure.thenAccept(error -> pending.done().complete(failed(pending.requestId(), error)));
+        if (failure.isDone()) {
+            pending.done().complete(failed(pending.requestId(), failure.join()));
+        }
         synchronized (progress) {
             progress.notifyAll();
         }
@@ -247,6 +249,8 @@ public final class LambdaRuntimeApi implements AutoCloseable {
         if (failure.complete(RuntimeError.of(type, message))) {
             lifecycle("failed " + type);
         }
+        RuntimeError error = failure.join();
+        inFlight.values().forEach(pending -> pending.done().complete(failed(pending.requestId(), error)));
         synchronized (progress) {
             progress.notifyAll();
         }

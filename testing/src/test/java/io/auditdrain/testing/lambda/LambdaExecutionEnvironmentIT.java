@@ -152,7 +152,8 @@ class LambdaExecutionEnvironmentIT {
             assertEquals("com.amazonaws.services.lambda.crac.RestoreException", reported.errorType(), reported.body());
             assertTrue(environment.output().contains("Suppressed: java.lang.IllegalStateException: the probe's"
                     + " after-restore hook failed on purpose"), environment.output());
-            assertTrue(environment.output().contains("RESTORE_REPORT"), environment.output());
+            awaitOutput(environment, "RESTORE_REPORT", Duration.ofSeconds(10));
+            assertTrue(environment.output().contains("Status: error"), environment.output());
             assertEquals(64, environment.awaitExit(Duration.ofSeconds(20)), "the runtime client exits");
             assertEquals("SnapStartException", api.invoke(command("respond", 4), TIMEOUT).error().type(),
                     "and the environment serves nothing more");
@@ -171,8 +172,8 @@ class LambdaExecutionEnvironmentIT {
 
             assertEquals("SnapStartTimeoutException", answer.error().type(), environment.output());
             assertTrue(millis >= 10_000 && millis < 11_500, "failed after " + millis + " ms");
-            assertTrue(environment.output().contains("RESTORE_REPORT") && environment.output().contains("timeout"),
-                    environment.output());
+            awaitOutput(environment, "RESTORE_REPORT", Duration.ofSeconds(10));
+            assertTrue(environment.output().contains("Status: timeout"), environment.output());
             assertFalse(environment.isAlive(), "the environment is stopped");
         }
     }
