@@ -49,9 +49,9 @@ variable "architecture" {
 }
 
 variable "memory_mb" {
-  description = "Function memory in MB (CPU grows with it)."
+  description = "Function memory in MB; Lambda gives CPU in proportion (one vCPU at 1769). At 1024 an on-demand cold start takes about 2.1 s of Logplex's 5 s; at 512 about 4.1 s (README: Performance)."
   type        = number
-  default     = 512
+  default     = 1024
 
   validation {
     condition     = var.memory_mb >= 256 && var.memory_mb <= 10240

@@ -17,10 +17,10 @@ run "function_runs_the_receiver_jar_on_java21_with_snapstart" {
       aws_lambda_function.receiver.runtime == "java21" &&
       aws_lambda_function.receiver.handler == "io.auditdrain.receiver.lambda.FunctionUrlHandler::handleRequest" &&
       one(aws_lambda_function.receiver.architectures) == "arm64" &&
-      aws_lambda_function.receiver.memory_size == 512 &&
+      aws_lambda_function.receiver.memory_size == 1024 &&
       aws_lambda_function.receiver.timeout == 10
     )
-    error_message = "the function must be java21, the contract's handler, arm64, 512 MB, 10 s by default"
+    error_message = "the function must be java21, the contract's handler, arm64, 1024 MB, 10 s by default"
   }
 
   assert {

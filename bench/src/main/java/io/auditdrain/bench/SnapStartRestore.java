@@ -88,8 +88,8 @@ public final class SnapStartRestore {
         }
     }
 
-    /** One drain POST of about 100 KB; its CPU-ms and wall ms. */
-    private static double[] invoke(LambdaRuntimeApi api, LambdaExecutionEnvironment environment, Duration timeout,
+    /** One drain POST of about 100 KB, stored; its CPU-ms and wall ms (restoring the environment first if asked). */
+    static double[] invoke(LambdaRuntimeApi api, LambdaExecutionEnvironment environment, Duration timeout,
                                    int seed, boolean restoreFirst) throws Exception {
         byte[] event = FunctionUrlRequest.drainPost(APP, SECRET, RealisticTraffic.body(100 * 1024, seed)).event();
         long cpu = environment.cpuTime().toNanos();

@@ -31,10 +31,12 @@ import java.util.function.Supplier;
 
 /**
  * What a Lambda Function URL does in front of a function, on loopback: each HTTP request becomes a Function URL event
- * (payload 2.0, {@code timeEpoch} = its arrival) for one idle execution environment, which serves one request at a
+ * (payload 2.0, {@code timeEpoch} = its arrival; a header sent twice joined with a comma, the query string and cookies
+ * kept, as {@link FunctionUrlRequest} builds it) for one idle execution environment, which serves one request at a
  * time as Lambda's do; the function's response becomes the HTTP answer. With no environment idle within {@link
- * #THROTTLE_AFTER}, the answer is 429, as Lambda's when its concurrency is used up. A function that does not answer
- * within its timeout is stopped (its environment replaced) and the answer is 502, as Lambda's.
+ * #THROTTLE_AFTER}, the answer is 429, as Lambda's when its concurrency is used up. An event above Lambda's payload
+ * limit is answered 413 without an invocation. A function that does not answer within its timeout is stopped (its
+ * environment replaced) and the answer is 502, as Lambda's; so is one whose runtime exited or failed to restore.
  */
 final class FunctionUrlFront implements AutoCloseable {
 
@@ -43,6 +45,9 @@ final class FunctionUrlFront implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "keep-alive",
             "transfer-encoding", "expect", "upgrade", "te");
     private static final JsonFactory JSON = new JsonFactory();
+    /** Errors after which the environment serves nothing more: Lambda replaces it. */
+    private static final List<String> ENVIRONMENT_FAILURES = List.of("Runtime.ExitError", "Runtime.OutOfMemory",
+            "SnapStart", "Sandbox.");
 
     /** One execution environment with its own runtime API. */
     interface Slot extends AutoCloseable {
@@ -117,16 +122,22 @@ final class FunctionUrlFront implements AutoCloseable {
         try (exchange) {
             long arrived = System.currentTimeMillis();
             byte[] body = exchange.getRequestBody().readAllBytes();
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            String path = exchange.getRequestURI().getRawPath();
-            FunctionUrlRequest request = method.equals("GET") ? FunctionUrlRequest.get(path)
-                    : FunctionUrlRequest.post(path);
+            String query = exchange.getRequestURI().getRawQuery();
+            FunctionUrlRequest request = FunctionUrlRequest.of(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
             exchange.getRequestHeaders().forEach((name, values) -> {
-                if (!values.isEmpty() && !HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                    request.header(name, values.get(0));
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                    values.forEach(value -> request.addHeader(name, value));
                 }
             });
-            request.body(body).receivedAt(arrived);
+            byte[] event = request.body(body).receivedAt(arrived).event();
+            if (event.length > LambdaRuntimeApi.MAX_EVENT_BYTES) {
+                // Refused before any environment is invoked (the Invoke API's RequestEntityTooLargeException).
+                answer(exchange, 413, Map.of("content-type", "application/json"), "{\"Message\":\"Request must be"
+                        + " smaller than " + LambdaRuntimeApi.MAX_EVENT_BYTES + " bytes for the InvokeFunction"
+                        + " operation\"}");
+                return;
+            }
             Slot slot = idle.poll(THROTTLE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
             if (slot == null) {
                 throttled.incrementAndGet();
@@ -137,7 +148,7 @@ final class FunctionUrlFront implements AutoCloseable {
             invocations.incrementAndGet();
             LambdaRuntimeApi.Outcome outcome;
             try {
-                outcome = slot.api().invoke(request.event(), functionTimeout);
+                outcome = slot.api().invoke(event, functionTimeout);
             } catch (TimeoutException e) {
                 timedOut.incrementAndGet();
                 replace(slot);
@@ -147,6 +158,13 @@ final class FunctionUrlFront implements AutoCloseable {
             } catch (RuntimeException e) {
                 idle.add(slot);
                 throw e;
+            }
+            if (!outcome.succeeded() && ENVIRONMENT_FAILURES.stream().anyMatch(outcome.error().type()::startsWith)) {
+                functionErrors.incrementAndGet();
+                replace(slot);
+                answer(exchange, 502, Map.of("content-type", "application/json"),
+                        "{\"Message\":\"" + outcome.error().type() + "\"}");
+                return;
             }
             idle.add(slot);
             if (!outcome.succeeded()) {

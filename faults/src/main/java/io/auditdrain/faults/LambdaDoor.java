@@ -1,18 +1,15 @@
 package io.auditdrain.faults;
 
-import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.lambda.ContainerCredentialsEndpoint;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import io.auditdrain.testing.lambda.TerraformModule;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,22 +24,22 @@ import java.util.function.Supplier;
 
 /**
  * The shipped jar as Terraform deploys it (handler, memory, timeout, JAVA_TOOL_OPTIONS, gzip level and metrics
- * namespace from terraform/), in SnapStart-style execution environments under AWS's runtime interface client: each
- * takes its snapshot (before-checkpoint hooks, priming), is restored, then gets its role's credentials from the
- * container credentials endpoint. A {@link FunctionUrlFront} hands each request to an idle one.
+ * namespace from terraform/), in SnapStart-style execution environments under AWS's runtime interface client, each
+ * sized as Lambda sizes the function (its memory, and memory ÷ 1,769 MB of a core; see {@link
+ * LambdaExecutionEnvironment}): each takes its snapshot (before-checkpoint hooks, priming), is restored, then gets its
+ * role's credentials from the container credentials endpoint. A {@link FunctionUrlFront} hands each request to an
+ * idle one.
  */
 final class LambdaDoor implements Door {
 
     private static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:auditdrain:live";
-    /** The runtime client loads its JNI library from here when set, instead of copying it to a fixed path. */
-    private static final String NATIVE_LIBRARY_PROPERTY =
-            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
     private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(120);
 
     private final ContainerCredentialsEndpoint credentials;
     private final FunctionUrlFront front;
     private final List<Environment> environments;
     private final int count;
+    private final String sizing;
 
     /** One execution environment and its runtime API; closing it (once) keeps its output in the run's directory. */
     private static final class Environment implements FunctionUrlFront.Slot {
@@ -82,11 +79,12 @@ final class LambdaDoor implements Door {
     }
 
     private LambdaDoor(ContainerCredentialsEndpoint credentials, FunctionUrlFront front,
-                       List<Environment> environments, int count) {
+                       List<Environment> environments, int count, String sizing) {
         this.credentials = credentials;
         this.front = front;
         this.environments = environments;
         this.count = count;
+        this.sizing = sizing;
     }
 
     /**
@@ -110,13 +108,11 @@ final class LambdaDoor implements Door {
         ContainerCredentialsEndpoint credentials = ContainerCredentialsEndpoint.start(() ->
                 new ContainerCredentialsEndpoint.Credentials(AwsEmulator.ACCESS_KEY, AwsEmulator.SECRET_KEY,
                         "fault-suite-session", Instant.now().plus(Duration.ofHours(6))));
-        List<String> jvmOptions = List.of("-D" + NATIVE_LIBRARY_PROPERTY + "="
-                + nativeLibrary(logDirectory.resolve("libaws-lambda-jni.so").toAbsolutePath()));
         AtomicInteger numbers = new AtomicInteger();
         List<Environment> started = new CopyOnWriteArrayList<>();
         Supplier<FunctionUrlFront.Slot> starter = () -> {
-            Environment environment = restored(receiverJar, function, credentials, jvmOptions,
-                    numbers.incrementAndGet(), logDirectory);
+            Environment environment = restored(receiverJar, function, credentials, numbers.incrementAndGet(),
+                    logDirectory);
             started.add(environment);
             return environment;
         };
@@ -127,7 +123,7 @@ final class LambdaDoor implements Door {
         try {
             List<FunctionUrlFront.Slot> slots = starting.stream().map(CompletableFuture::join).toList();
             FunctionUrlFront front = FunctionUrlFront.start(slots, starter, function.timeout());
-            return new LambdaDoor(credentials, front, started, count);
+            return new LambdaDoor(credentials, front, started, count, started.get(0).process.sizing());
         } catch (RuntimeException e) {
             started.forEach(Environment::close);
             credentials.close();
@@ -135,32 +131,11 @@ final class LambdaDoor implements Door {
         }
     }
 
-    /**
-     * The runtime client's JNI library for this machine, written once to {@code target}. Left to itself, every
-     * runtime client copies the library to {@code /tmp/.libaws-lambda-jni.so} and loads it from there; in Lambda each
-     * environment has its own /tmp, but here environments that start at once overwrite the file while another maps
-     * it, and the JVM dies of SIGBUS.
-     */
-    private static Path nativeLibrary(Path target) {
-        String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
-        String resource = "/jni/libaws-lambda-jni.linux-" + arch + ".so";
-        try (InputStream in = AWSLambda.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("the runtime interface client has no " + resource);
-            }
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static Environment restored(Path jar, LambdaExecutionEnvironment.FunctionConfiguration function,
-                                        ContainerCredentialsEndpoint credentials, List<String> jvmOptions, int number,
-                                        Path logDirectory) {
+                                        ContainerCredentialsEndpoint credentials, int number, Path logDirectory) {
         LambdaRuntimeApi api = LambdaRuntimeApi.start(FUNCTION_ARN);
         LambdaExecutionEnvironment process = LambdaExecutionEnvironment.start(jar, function,
-                new LambdaExecutionEnvironment.Credentials.Container(credentials), api, jvmOptions);
+                new LambdaExecutionEnvironment.Credentials.Container(credentials), api, List.of());
         Environment environment = new Environment(api, process,
                 logDirectory.resolve("lambda-environment-" + number + ".log"));
         try {
@@ -191,7 +166,7 @@ final class LambdaDoor implements Door {
     @Override
     public String describe() {
         return count + " SnapStart execution environments of receiver/target/auditdrain-receiver.jar under AWS's"
-                + " runtime interface client, behind a Function URL front";
+                + " runtime interface client (" + sizing + " each), behind a Function URL front";
     }
 
     @Override

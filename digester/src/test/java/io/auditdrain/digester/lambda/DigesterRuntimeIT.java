@@ -14,6 +14,7 @@ import io.auditdrain.testing.MotoServer;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import io.auditdrain.testing.lambda.TerraformModule;
+import io.auditdrain.testing.lambda.TlsEndpointFront;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,9 +50,11 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
- * The shipped digester jar under AWS's runtime interface client, in an execution environment set up as Lambda's
- * (handler from terraform/digests.tf): a scheduled event closes the due hours; and the function's role, assumed
- * through STS against moto with authentication on, can do what the digester needs and not more.
+ * The shipped digester jar under AWS's runtime interface client, in an execution environment set up and sized as
+ * Lambda's (handler and memory from terraform/digests.tf), reaching S3 and KMS by their production names over TLS
+ * ({@code <bucket>.s3.amazonaws.com}, {@code kms.us-east-1.amazonaws.com}, no endpoint override): a scheduled event
+ * closes the due hours; and the function's role, assumed through STS against moto with authentication on, can do what
+ * the digester needs and not more.
  *
  * <p>Two moto servers: with authentication on, moto 5.2 computes a wrong SigV4 signature for any query value that
  * holds a '/' (ListObjectsV2 with {@code Prefix=logs/}, boto3 gets the same SignatureDoesNotMatch), so the digester
@@ -73,6 +79,7 @@ class DigesterRuntimeIT {
     private static final Instant OBJECT_TIME = Instant.now().minus(Duration.ofHours(3));
 
     private static MotoServer moto;
+    private static Optional<TlsEndpointFront> front;
     private static S3Client s3;
     private static KmsClient kms;
     private static String keyArn;
@@ -133,10 +140,15 @@ class DigesterRuntimeIT {
         guardedS3.putObject(r -> r.bucket(BUCKET).key(objectKey), RequestBody.fromString("drained"));
         guardedKeyArn = guardedKms.createKey(r -> r.keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsageType.SIGN_VERIFY))
                 .keyMetadata().arn();
+        front = TlsEndpointFront.start(List.of(TlsEndpointFront.s3Host(BUCKET, "us-east-1"),
+                TlsEndpointFront.serviceHost("kms", "us-east-1")), moto.endpoint());
     }
 
     @AfterAll
     static void stop() {
+        if (front != null) {
+            front.ifPresent(TlsEndpointFront::close);
+        }
         for (AutoCloseable c : new AutoCloseable[] {s3, kms, moto, guardedS3, guardedKms, sts, guarded}) {
             try {
                 if (c != null) {
@@ -165,11 +177,16 @@ class DigesterRuntimeIT {
 
     private static LambdaExecutionEnvironment.FunctionConfiguration function(Map<String, String> environment) {
         return new LambdaExecutionEnvironment.FunctionConfiguration("auditdrain-digester",
-                TERRAFORM.attribute("aws_lambda_function", "digester", "handler"), 512, Duration.ofMinutes(5),
-                "us-east-1", environment);
+                TERRAFORM.attribute("aws_lambda_function", "digester", "handler"),
+                (int) TERRAFORM.number("aws_lambda_function", "digester", "memory_size"),
+                Duration.ofSeconds(TERRAFORM.number("aws_lambda_function", "digester", "timeout")), "us-east-1",
+                environment);
     }
 
-    /** What terraform/digests.tf puts in the function's environment, plus the emulator's endpoint. */
+    /**
+     * What terraform/digests.tf puts in the function's environment; plus the emulator's endpoint only where the
+     * production names cannot be served here.
+     */
     private static Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AUDITDRAIN_STORE", "s3://" + BUCKET);
@@ -180,7 +197,9 @@ class DigesterRuntimeIT {
         env.put("AUDITDRAIN_DIGEST_APPS", APP);
         env.put("AUDITDRAIN_METRICS_NAMESPACE", TERRAFORM.variableDefault("metrics_namespace"));
         env.put("JAVA_TOOL_OPTIONS", TERRAFORM.variableDefault("java_tool_options"));
-        env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+        if (front.isEmpty()) {
+            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+        }
         return env;
     }
 
@@ -191,7 +210,7 @@ class DigesterRuntimeIT {
         }
         return LambdaExecutionEnvironment.start(jar, function(environment),
                 new LambdaExecutionEnvironment.Credentials.Static("ASIAEMULATOR", "emulator", "emulator"), api,
-                List.of());
+                front.map(TlsEndpointFront::jvmOptions).orElse(List.of()));
     }
 
     @Test
@@ -206,6 +225,9 @@ class DigesterRuntimeIT {
             assertTrue(environment.output().contains("\"level\":\"INFO\",\"event\":\"digest_run\""),
                     environment.output());
         }
+        front.ifPresent(f -> assertEquals(Set.of(BUCKET + ".s3.amazonaws.com", "kms.us-east-1.amazonaws.com"),
+                f.handshakes().stream().map(TlsEndpointFront.Handshake::serverName).collect(Collectors.toSet()),
+                "S3 and KMS reached by their production names over TLS"));
         List<S3Object> digests = s3.listObjectsV2(r -> r.bucket(BUCKET).prefix(DigestLayout.appPrefix(APP)))
                 .contents();
         assertTrue(digests.size() >= 2, "the object's hour and the next are due: " + digests);

@@ -10,6 +10,7 @@ import io.auditdrain.testing.lambda.FunctionUrlResponse;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import io.auditdrain.testing.lambda.TerraformModule;
+import io.auditdrain.testing.lambda.TlsEndpointFront;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -32,8 +34,11 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * The receiver as Terraform deploys it, on this machine: the shaded jar, run by AWS's runtime interface client in an
- * execution environment set up as Lambda's (see {@link LambdaExecutionEnvironment}), with the handler, memory, timeout
- * and JAVA_TOOL_OPTIONS read from terraform/, and the AWS APIs of moto on loopback behind a {@link FaultProxy}.
+ * execution environment set up and sized as Lambda's (see {@link LambdaExecutionEnvironment}), with the handler,
+ * memory, timeout and JAVA_TOOL_OPTIONS read from terraform/, and the AWS APIs of moto on loopback behind a {@link
+ * FaultProxy}, reached as in production: no endpoint override, the SDK's own endpoint names ({@code
+ * <bucket>.s3.amazonaws.com}, {@code ssm.us-east-1.amazonaws.com}) resolved to a {@link TlsEndpointFront} and spoken
+ * to over TLS. (Where port 443 cannot be bound, the harness says so and the function gets {@code AWS_ENDPOINT_URL}.)
  *
  * <p>moto runs with authentication on, as AWS does: every request must be signed with the keys of a principal whose
  * policies allow it, and an assumed role's requests must carry its session token. The function's role is assumed
@@ -53,6 +58,9 @@ final class DeployedReceiver implements AutoCloseable {
 
     private final MotoServer moto = MotoServer.start();
     private final FaultProxy proxy = FaultProxy.start(moto.endpoint());
+    private final Optional<TlsEndpointFront> front = TlsEndpointFront.start(List.of(
+            TlsEndpointFront.s3Host(BUCKET, AwsEmulator.REGION), TlsEndpointFront.serviceHost("ssm", AwsEmulator.REGION)),
+            proxy.endpoint());
     private final StaticCredentialsProvider admin;
     private final S3Client s3;
     private final SsmClient ssm;
@@ -116,7 +124,10 @@ final class DeployedReceiver implements AutoCloseable {
                 AwsEmulator.REGION, environment);
     }
 
-    /** What terraform/function.tf puts in the function's environment, plus the emulator's endpoint. */
+    /**
+     * What terraform/function.tf puts in the function's environment; plus the emulator's endpoint only where the
+     * production names cannot be served here.
+     */
     Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AUDITDRAIN_STORE", "s3://" + BUCKET);
@@ -125,7 +136,9 @@ final class DeployedReceiver implements AutoCloseable {
         env.put("AUDITDRAIN_GZIP_LEVEL", terraform.variableDefault("gzip_level"));
         env.put("AUDITDRAIN_METRICS_NAMESPACE", terraform.variableDefault("metrics_namespace"));
         env.put("JAVA_TOOL_OPTIONS", terraform.variableDefault("java_tool_options"));
-        env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+        if (front.isEmpty()) {
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+        }
         return env;
     }
 
@@ -136,7 +149,13 @@ final class DeployedReceiver implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no receiver jar at " + jar + ": the tests run after `package`");
         }
-        return LambdaExecutionEnvironment.start(jar, function, credentials, api, List.of());
+        return LambdaExecutionEnvironment.start(jar, function, credentials, api,
+                front.map(TlsEndpointFront::jvmOptions).orElse(List.of()));
+    }
+
+    /** The TLS front serving AWS's production names, where this machine allows one. */
+    Optional<TlsEndpointFront> front() {
+        return front;
     }
 
     S3Client s3() {
@@ -162,11 +181,25 @@ final class DeployedReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        front.ifPresent(TlsEndpointFront::close);
         s3.close();
         ssm.close();
         sts.close();
         proxy.close();
         moto.close();
+    }
+
+    /** Closes what a test class started, in this order, skipping what never started. */
+    static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing " + resource, e);
+                }
+            }
+        }
     }
 
     static FunctionUrlResponse invoke(LambdaRuntimeApi api, byte[] event, Duration timeout) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditdrain.core.GzipDecoder;
 import io.auditdrain.core.LineCodec;
+import io.auditdrain.receiver.Deadline;
 import io.auditdrain.receiver.Drains;
 import io.auditdrain.testing.LogplexFixtures;
 import io.auditdrain.testing.lambda.ContainerCredentialsEndpoint;
@@ -17,6 +18,7 @@ import io.auditdrain.testing.lambda.FunctionUrlRequest;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -27,11 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The shipped jar in a SnapStart execution environment, as terraform/ deploys it by default: no access keys in the
- * environment, only the container credentials endpoint; the runtime client runs the before-checkpoint hooks, waits
- * for the restore, runs the after-restore hooks, then serves Function URL requests. The tests run in order, as one
- * environment's life: snapshot, restore with credentials that did not exist at the snapshot, requests, credentials
- * that expire and change, a slow AWS.
+ * The shipped jar in a SnapStart execution environment, as terraform/ deploys it by default and sized as it sizes it:
+ * no access keys in the environment, only the container credentials endpoint; AWS reached by its production names over
+ * TLS; the runtime client runs the before-checkpoint hooks, waits for the restore, runs the after-restore hooks, then
+ * serves Function URL requests. The tests run in order, as one environment's life: snapshot, restore with credentials
+ * that did not exist at the snapshot (and the first TLS handshakes), requests, credentials that expire and change, a
+ * slow AWS; then two more environments initialised alike, to show that their objects' names come from content.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SnapStartEnvironmentIT {
@@ -57,18 +60,7 @@ class SnapStartEnvironmentIT {
 
     @AfterAll
     static void stop() {
-        if (environment != null) {
-            environment.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (credentials != null) {
-            credentials.close();
-        }
-        if (deployment != null) {
-            deployment.close();
-        }
+        DeployedReceiver.closeAll(environment, api, credentials, deployment);
     }
 
     static byte[] frame(String message) {
@@ -81,19 +73,31 @@ class SnapStartEnvironmentIT {
         assertTrue(environment.output().contains("\"phase\":\"before_checkpoint\""), environment.output());
         assertEquals(0, credentials.served(), "credentials fetched before the snapshot would be frozen into it");
         assertEquals(List.of(), deployment.proxy().accessKeys(), "priming made no AWS call");
+        deployment.front().ifPresent(front -> assertEquals(List.of(), front.handshakes(),
+                "no TLS connection before the snapshot"));
     }
 
     @Test
     @Order(2)
     void after_a_restore_with_new_credentials_a_drain_post_is_stored_signed_with_them() throws Exception {
         ContainerCredentialsEndpoint.Credentials session = credentials.rotate();
-        api.restore();
         byte[] body = LogplexFixtures.body("logplex-readme-http-drain-request.txt");
         Map<String, String> headers = LogplexFixtures.headers("logplex-readme-http-drain-request.txt");
+        Instant restored = Instant.now();
+        long started = System.nanoTime();
+        api.restore();
         var answer = DeployedReceiver.invoke(api, FunctionUrlRequest.drainPost(APP, SECRET, body).headers(headers)
                 .event(), timeout);
+        long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertEquals(200, answer.status(), environment.output());
+        assertTrue(millis < Deadline.REQUEST_BUDGET.toMillis(), "restore and first request took " + millis + " ms ("
+                + environment.sizing() + ")");
+        deployment.front().ifPresent(front -> {
+            assertFalse(front.handshakes().isEmpty(), "the request's calls went over TLS");
+            assertTrue(front.handshakes().get(0).completedAt().isAfter(restored), "the first handshake came after"
+                    + " the restore, inside the first request");
+        });
         assertTrue(environment.output().contains("\"phase\":\"after_restore\""), environment.output());
         var objects = deployment.appObjects();
         assertEquals(1, objects.size());
@@ -177,5 +181,46 @@ class SnapStartEnvironmentIT {
         long requests = DeployedReceiver.lines(output).stream().filter(l -> l.contains("\"event\":\"drain_request\""))
                 .count();
         assertEquals(5, requests, "one per drain POST: " + output);
+    }
+
+    @Test
+    @Order(9)
+    void two_environments_initialised_alike_store_distinct_batches_apart_and_a_retry_once() throws Exception {
+        // No process snapshot can be taken on these machines (CRIU does not run here), so the two are initialised
+        // alike rather than restored from one snapshot; what makes that safe in Lambda is the same either way: an
+        // object's name comes from its content, not from random state a snapshot would share.
+        try (LambdaRuntimeApi first = LambdaRuntimeApi.start("arn:aws:lambda:us-east-1:123456789012:function:a");
+             LambdaRuntimeApi second = LambdaRuntimeApi.start("arn:aws:lambda:us-east-1:123456789012:function:b");
+             LambdaExecutionEnvironment one = deployment.start(first,
+                     new LambdaExecutionEnvironment.Credentials.Container(credentials), deployment.function());
+             LambdaExecutionEnvironment other = deployment.start(second,
+                     new LambdaExecutionEnvironment.Credentials.Container(credentials), deployment.function())) {
+            assertTrue(first.awaitCheckpoint(Duration.ofSeconds(60)), one.output());
+            assertTrue(second.awaitCheckpoint(Duration.ofSeconds(60)), other.output());
+            first.restore();
+            second.restore();
+            byte[] batch = frame("<190>1 2026-11-26T11:00:00.000001+00:00 host app web.1 - a batch for one");
+            byte[] another = frame("<190>1 2026-11-26T11:00:00.000001+00:00 host app web.1 - a batch for the other");
+            List<String> before = keys();
+
+            assertEquals(200, DeployedReceiver.invoke(first, FunctionUrlRequest.drainPost(APP, SECRET, batch)
+                    .event(), timeout).status(), one.output());
+            assertEquals(200, DeployedReceiver.invoke(second, FunctionUrlRequest.drainPost(APP, SECRET, another)
+                    .event(), timeout).status(), other.output());
+            List<String> stored = keys().stream().filter(k -> !before.contains(k)).toList();
+            assertEquals(2, stored.size(), "one object each, under distinct names: " + stored);
+
+            // Logplex retries the first batch; the other environment takes it, and finds it stored.
+            assertEquals(200, DeployedReceiver.invoke(second, FunctionUrlRequest.drainPost(APP, SECRET, batch)
+                    .event(), timeout).status(), other.output());
+            assertEquals(stored, keys().stream().filter(k -> !before.contains(k)).toList(), "no third object");
+            assertEquals(before.size() + 2, keys().size(), "and no second version");
+        }
+    }
+
+    /** Every version of every object of the app, by key (a key with two versions is listed twice). */
+    private static List<String> keys() {
+        return deployment.s3().listObjectVersions(r -> r.bucket(BUCKET)).versions().stream()
+                .map(v -> v.key()).filter(k -> k.startsWith("logs/" + APP + "/")).sorted().toList();
     }
 }

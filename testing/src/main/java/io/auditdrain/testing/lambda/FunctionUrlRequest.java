@@ -2,7 +2,10 @@ package io.auditdrain.testing.lambda;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.net.URLDecoder;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +16,9 @@ import java.util.UUID;
  * names in lower case, the headers the URL's front end adds ({@code host}, {@code x-amzn-trace-id},
  * {@code x-forwarded-*}), the request context (method, source IP, request id, {@code timeEpoch}), and the body
  * base64-encoded unless its content type is text ({@code application/logplex-1} is not, so Logplex bodies always
- * arrive base64-encoded).
+ * arrive base64-encoded). As the URL builds it: a header sent more than once is one header, its values joined with
+ * commas ({@code Basic a,Basic b}); the query string is {@code rawQueryString}, and {@code queryStringParameters}
+ * (decoded, repeated names joined with commas); cookies leave the headers for the {@code cookies} list.
  */
 public final class FunctionUrlRequest {
 
@@ -22,21 +27,30 @@ public final class FunctionUrlRequest {
 
     private final String method;
     private final String path;
+    private final String rawQuery;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final List<String> cookies = new ArrayList<>();
     private byte[] body = new byte[0];
     private long timeEpochMillis = System.currentTimeMillis();
 
-    private FunctionUrlRequest(String method, String path) {
+    private FunctionUrlRequest(String method, String target) {
         this.method = method;
-        this.path = path;
+        int query = target.indexOf('?');
+        this.path = query < 0 ? target : target.substring(0, query);
+        this.rawQuery = query < 0 ? "" : target.substring(query + 1);
     }
 
-    public static FunctionUrlRequest post(String path) {
-        return new FunctionUrlRequest("POST", path);
+    /** A request for {@code target}: a path, with a query string after {@code ?} if any (raw, as sent). */
+    public static FunctionUrlRequest of(String method, String target) {
+        return new FunctionUrlRequest(method.toUpperCase(Locale.ROOT), target);
     }
 
-    public static FunctionUrlRequest get(String path) {
-        return new FunctionUrlRequest("GET", path);
+    public static FunctionUrlRequest post(String target) {
+        return of("POST", target);
+    }
+
+    public static FunctionUrlRequest get(String target) {
+        return of("GET", target);
     }
 
     /** A Logplex drain POST to /logs with Basic credentials, as Heroku sends one. */
@@ -48,8 +62,29 @@ public final class FunctionUrlRequest {
                 .body(body);
     }
 
+    /** Sets {@code name} to {@code value} (a header sent once). */
     public FunctionUrlRequest header(String name, String value) {
-        headers.put(name.toLowerCase(Locale.ROOT), value);
+        String key = name.toLowerCase(Locale.ROOT);
+        if (key.equals("cookie")) {
+            cookies.clear();
+            return addHeader(name, value);
+        }
+        headers.put(key, value);
+        return this;
+    }
+
+    /** One more line of {@code name}: the URL joins it to the earlier ones with a comma (cookies: one list). */
+    public FunctionUrlRequest addHeader(String name, String value) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (key.equals("cookie")) {
+            for (String cookie : value.split(";")) {
+                if (!cookie.isBlank()) {
+                    cookies.add(cookie.strip());
+                }
+            }
+        } else {
+            headers.merge(key, value, (earlier, later) -> earlier + "," + later);
+        }
         return this;
     }
 
@@ -87,7 +122,19 @@ public final class FunctionUrlRequest {
         StringBuilder json = new StringBuilder(body.length * 4 / 3 + 2048);
         json.append("{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":");
         string(json, path);
-        json.append(",\"rawQueryString\":\"\",\"headers\":{");
+        json.append(",\"rawQueryString\":");
+        string(json, rawQuery);
+        if (!cookies.isEmpty()) {
+            json.append(",\"cookies\":[");
+            for (int i = 0; i < cookies.size(); i++) {
+                if (i > 0) {
+                    json.append(',');
+                }
+                string(json, cookies.get(i));
+            }
+            json.append(']');
+        }
+        json.append(",\"headers\":{");
         boolean first = true;
         for (Map.Entry<String, String> h : all.entrySet()) {
             if (!first) {
@@ -98,7 +145,23 @@ public final class FunctionUrlRequest {
             json.append(':');
             string(json, h.getValue());
         }
-        json.append("},\"requestContext\":{\"accountId\":\"anonymous\",\"apiId\":\"").append(URL_ID)
+        json.append('}');
+        Map<String, String> parameters = queryParameters();
+        if (!parameters.isEmpty()) {
+            json.append(",\"queryStringParameters\":{");
+            boolean firstParameter = true;
+            for (Map.Entry<String, String> p : parameters.entrySet()) {
+                if (!firstParameter) {
+                    json.append(',');
+                }
+                firstParameter = false;
+                string(json, p.getKey());
+                json.append(':');
+                string(json, p.getValue());
+            }
+            json.append('}');
+        }
+        json.append(",\"requestContext\":{\"accountId\":\"anonymous\",\"apiId\":\"").append(URL_ID)
                 .append("\",\"domainName\":\"").append(DOMAIN).append("\",\"domainPrefix\":\"").append(URL_ID)
                 .append("\",\"http\":{\"method\":\"").append(method).append("\",\"path\":");
         string(json, path);
@@ -117,6 +180,21 @@ public final class FunctionUrlRequest {
         }
         json.append(",\"isBase64Encoded\":").append(body.length > 0 && !text).append('}');
         return json.toString().getBytes(UTF_8);
+    }
+
+    /** The query's parameters, decoded, a repeated name's values joined with commas. */
+    private Map<String, String> queryParameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), UTF_8);
+            parameters.merge(name, value, (earlier, later) -> earlier + "," + later);
+        }
+        return parameters;
     }
 
     private static void string(StringBuilder json, String value) {

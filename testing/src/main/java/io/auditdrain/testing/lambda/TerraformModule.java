@@ -52,6 +52,17 @@ public final class TerraformModule {
         return quoted(block, attribute, "resource " + type + "." + name);
     }
 
+    /** A number attribute of a resource, e.g. {@code number("aws_lambda_function", "digester", "memory_size")}. */
+    public long number(String type, String name, String attribute) {
+        String block = block("resource \"" + type + "\" \"" + name + "\"");
+        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(attribute) + "\\s*=\\s*([0-9]+)\\s*$").matcher(block);
+        if (!m.find()) {
+            throw new IllegalStateException("resource " + type + "." + name + " has no literal number " + attribute
+                    + " in " + directory);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** The literal default of a variable, without quotes for a string. */
     public String variableDefault(String variable) {
         String block = block("variable \"" + variable + "\"");
