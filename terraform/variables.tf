@@ -49,7 +49,7 @@ variable "architecture" {
 }
 
 variable "memory_mb" {
-  description = "Function memory in MB; Lambda gives CPU in proportion (one vCPU at 1769). At 1024 an on-demand cold start takes about 2.1 s of Logplex's 5 s; at 512 about 4.1 s (README: Performance)."
+  description = "Function memory in MB; Lambda gives CPU in proportion (one vCPU at 1769). At 1024 an on-demand cold start to the first stored object took 2.5 s of Logplex's 5 s in the sized bench; at 512, 4.3 s, past the receiver's 4 s deadline (README: Performance)."
   type        = number
   default     = 1024
 
