@@ -36,13 +36,17 @@ public final class AuditTableGrantsCheck extends RoleCheck {
         List<String> failures = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         List<String> notJudged = new ArrayList<>();
-        for (SqlIdentifier table : ctx.auditTables()) {
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
+        for (String missing : ctx.audit().missingNamed()) {
+            if (missing.endsWith("(--audit-tables) does not exist")) {
+                failures.add(missing);
+                remedies.add("apply the schema migrations (reference: db/migrations/002_audit_tables.sql), or correct"
+                        + " --audit-tables (a name without a schema is public's)");
+            }
+        }
+        for (AuditObjects.AuditTable table : ctx.audit().auditTables()) {
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table.oid());
             if (!facts.exists()) {
-                failures.add(table.display() + " does not exist");
-                remedies.add("apply the schema migrations (reference: db/migrations/002_audit_tables.sql), or pass"
-                        + " --audit-tables with this deployment's tables");
-                continue;
+                continue; // dropped since it was found
             }
             if (facts.ownedByRole()) {
                 notJudged.add(facts.relation());
@@ -91,7 +95,7 @@ public final class AuditTableGrantsCheck extends RoleCheck {
             return CheckResult.fail(name(), String.join("; ", failures) + note,
                     String.join(" ", remedies.stream().distinct().toList()));
         }
-        int judged = ctx.auditTables().size() - notJudged.size();
+        int judged = ctx.audit().auditTables().size() - notJudged.size();
         String detail = role + " has exactly INSERT and SELECT on " + judged + " audit tables" + note;
         return notJudged.isEmpty() ? CheckResult.pass(name(), detail)
                 : CheckResult.warn(name(), detail, "see role-owns-no-audit-table");
