@@ -278,7 +278,7 @@ class DoctorBypassIT {
         JsonNode check = checks.get("history-triggers");
         assertTrue(detail(check).startsWith("session_replication_role = replica for raptor_app"), check.toString());
         assertEquals("ALTER ROLE raptor_app RESET session_replication_role;", remedy(check));
-        assertTrue(detail(checks.get("capture-probe")).contains("INSERT of public.users left no row in"
+        assertTrue(detail(checks.get("capture-probe")).contains("INSERT into public.users left no row in"
                 + " public.users_history"), checks.toString());
         // Seen from the owner's session, through the catalog, too (SET ROLE does not take on the role's settings).
         fixture.failsExactly("history-triggers", "--set-role", "raptor_app");

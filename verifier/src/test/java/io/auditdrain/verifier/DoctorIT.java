@@ -128,7 +128,7 @@ class DoctorIT {
     @Test
     void doctor_fails_the_triggers_check_and_the_probe_when_a_history_trigger_is_disabled() {
         db.sql("ALTER TABLE users DISABLE TRIGGER trg_users_history");
-        JsonNode check = failsWithTheProbe("history-triggers", "INSERT of public.users left no row in"
+        JsonNode check = failsWithTheProbe("history-triggers", "INSERT into public.users left no row in"
                 + " public.users_history");
         assertTrue(check.get("detail").asText().contains("trg_users_history on public.users is disabled"),
                 check.toString());

@@ -233,7 +233,7 @@ final class CaptureProbe {
                         + " (a trigger or rule stopped it)"));
                 return;
             }
-            captured(s, "INSERT", "INSERT", row.image(), reader, before, findings);
+            captured(s, "INSERT into " + s.relation(), "INSERT", row.image(), reader, before, findings);
             if (mayUpdate) {
                 int updated = 0;
                 for (ProbeColumns.Column col : columns) {
@@ -249,9 +249,9 @@ final class CaptureProbe {
                                 + " WHERE tableoid = " + row.tableOid() + "::oid AND ctid = '" + row.ctid()
                                 + "'::tid RETURNING tableoid, ctid::text, to_jsonb(p)");
                     } catch (SQLException e) {
-                        findings.add(new Finding(s.relation(), e.getSQLState() != null
-                                && e.getSQLState().equals("0A000") ? Severity.FAIL : Severity.CANNOT_RUN,
-                                "UPDATE of " + col.name() + " in " + s.relation() + " failed: " + oneLine(e)));
+                        findings.add(new Finding(s.relation(), "0A000".equals(e.getSQLState()) ? Severity.FAIL
+                                : Severity.CANNOT_RUN, "UPDATE of " + col.name() + " in " + s.relation() + " failed: "
+                                + oneLine(e)));
                         return;
                     }
                     if (next == null) {
@@ -259,7 +259,8 @@ final class CaptureProbe {
                                 + s.relation() + " changed no row (a trigger or rule stopped it)"));
                         return;
                     }
-                    captured(s, "UPDATE of " + col.name(), "UPDATE", next.image(), reader, before, findings);
+                    captured(s, "UPDATE of " + col.name() + " in " + s.relation(), "UPDATE", next.image(), reader, before,
+                            findings);
                     row = next;
                     updated++;
                 }
@@ -270,14 +271,21 @@ final class CaptureProbe {
             }
             if (mayDelete) {
                 before = inserted();
-                Row gone = returning("DELETE FROM " + s.relation() + " AS p WHERE tableoid = " + row.tableOid()
-                        + "::oid AND ctid = '" + row.ctid() + "'::tid RETURNING tableoid, ctid::text, to_jsonb(p)");
+                Row gone;
+                try {
+                    gone = returning("DELETE FROM " + s.relation() + " AS p WHERE tableoid = " + row.tableOid()
+                            + "::oid AND ctid = '" + row.ctid() + "'::tid RETURNING tableoid, ctid::text, to_jsonb(p)");
+                } catch (SQLException e) {
+                    findings.add(new Finding(s.relation(), "0A000".equals(e.getSQLState()) ? Severity.FAIL
+                            : Severity.CANNOT_RUN, "DELETE from " + s.relation() + " failed: " + oneLine(e)));
+                    return;
+                }
                 if (gone == null) {
                     findings.add(new Finding(s.relation(), Severity.FAIL, "DELETE from " + s.relation()
                             + " removed no row (a trigger or rule stopped it)"));
                     return;
                 }
-                captured(s, "DELETE", "DELETE", gone.image(), reader, before, findings);
+                captured(s, "DELETE from " + s.relation(), "DELETE", gone.image(), reader, before, findings);
             }
         });
         return findings;
@@ -289,7 +297,7 @@ final class CaptureProbe {
         List<HistoryRow> rows = reader.newRows();
         String history = String.join(", ", s.history().stream().map(audit::relation).toList());
         if (rows.isEmpty()) {
-            findings.add(new Finding(s.relation(), Severity.FAIL, what + " of " + s.relation() + " left no row in "
+            findings.add(new Finding(s.relation(), Severity.FAIL, what + " left no row in "
                     + (history.isEmpty() ? "any history table" : history) + elsewhere(before, s)));
             return;
         }
@@ -305,14 +313,14 @@ final class CaptureProbe {
         }
         String where = rows.get(0).relation();
         if (!operationSeen) {
-            findings.add(new Finding(s.relation(), Severity.FAIL, what + " of " + s.relation() + " left "
+            findings.add(new Finding(s.relation(), Severity.FAIL, what + " left "
                     + rows.size() + " row(s) in " + where + ", none saying " + operation + ": " + abbreviate(rows)));
         } else if (!imageSeen) {
-            findings.add(new Finding(s.relation(), Severity.FAIL, what + " of " + s.relation() + " left a row in "
+            findings.add(new Finding(s.relation(), Severity.FAIL, what + " left a row in "
                     + where + " without the row " + (operation.equals("DELETE") ? "as it was" : "as written")
                     + " (" + abbreviate(image) + "): " + abbreviate(rows)));
         } else if (rows.size() > 1) {
-            findings.add(new Finding(s.relation(), Severity.NOTE, what + " of " + s.relation() + " left " + rows.size()
+            findings.add(new Finding(s.relation(), Severity.NOTE, what + " left " + rows.size()
                     + " rows in " + where));
         }
     }
