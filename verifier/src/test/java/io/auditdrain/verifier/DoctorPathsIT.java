@@ -320,6 +320,22 @@ class DoctorPathsIT {
     }
 
     @Test
+    void doctor_judges_the_real_table_though_a_shadow_with_proper_grants_comes_first_on_the_roles_path() {
+        // A shadow with exactly INSERT and SELECT for the role, while the real table lets it DELETE: a doctor that
+        // looked the name up on the role's path would judge the shadow and pass.
+        sql("CREATE SCHEMA raptor_app AUTHORIZATION audit_owner;"
+                + " CREATE TABLE raptor_app.customer_audit_events (LIKE public.customer_audit_events INCLUDING ALL);"
+                + " ALTER TABLE raptor_app.customer_audit_events OWNER TO audit_owner;"
+                + " GRANT USAGE ON SCHEMA raptor_app TO raptor_app;"
+                + " GRANT INSERT, SELECT ON raptor_app.customer_audit_events TO raptor_app;"
+                + " GRANT DELETE ON public.customer_audit_events TO raptor_app");
+        Map<String, JsonNode> checks = failing();
+        assertFails(checks, "audit-table-grants", "public.customer_audit_events: DELETE granted");
+        assertFails(checks, "capture-probe", "DELETE from public.customer_audit_events was allowed");
+        assertFails(checks, "role-search-path", "is raptor_app.customer_audit_events (a table owned by audit_owner)");
+    }
+
+    @Test
     void create_on_the_database_alone_fails_role_search_path_before_any_shadow_exists() {
         sql("GRANT CREATE ON DATABASE auditdrain TO raptor_app");
         Map<String, JsonNode> checks = failing();
