@@ -91,18 +91,7 @@ class CaptureProbeIT {
 
     @Test
     void a_column_the_probe_cannot_fill_fails_with_what_to_configure_and_a_value_for_it_passes() {
-        db.sql("""
-                CREATE TABLE drift_stores (id bigserial PRIMARY KEY, name text NOT NULL, location point NOT NULL);
-                CREATE TABLE drift_stores_history (history_id bigserial PRIMARY KEY, operation text NOT NULL,
-                    changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL DEFAULT current_user,
-                    row_data jsonb NOT NULL);
-                ALTER TABLE drift_stores OWNER TO audit_owner;
-                ALTER TABLE drift_stores_history OWNER TO audit_owner;
-                CREATE TRIGGER drift_stores_capture AFTER INSERT OR UPDATE OR DELETE ON drift_stores
-                    FOR EACH ROW EXECUTE FUNCTION fn_capture_history();
-                GRANT SELECT, INSERT, UPDATE, DELETE ON drift_stores TO raptor_app;
-                GRANT INSERT, SELECT ON drift_stores_history TO raptor_app;
-                GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO raptor_app;""");
+        db.addCapturedTable("drift_stores", "id bigserial PRIMARY KEY, name text NOT NULL, location point NOT NULL");
         VerifierRun run = DoctorFixture.databaseOnly(db).assertExit(1);
         JsonNode probe = probe(run);
         assertTrue(probe.get("detail").asText().contains("cannot probe public.drift_stores: the probe cannot make up"
@@ -121,21 +110,10 @@ class CaptureProbeIT {
 
     @Test
     void a_foreign_key_takes_an_existing_key_and_an_empty_referenced_table_is_a_probe_that_cannot_run() {
-        db.sql("""
-                CREATE TABLE drift_accounts (id bigserial PRIMARY KEY, name text);
-                CREATE TABLE drift_entries (id bigserial PRIMARY KEY,
-                    account_id bigint NOT NULL REFERENCES drift_accounts (id), amount numeric(10, 2) NOT NULL);
-                CREATE TABLE drift_entries_history (history_id bigserial PRIMARY KEY, operation text NOT NULL,
-                    changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL DEFAULT current_user,
-                    row_data jsonb NOT NULL);
-                ALTER TABLE drift_accounts OWNER TO audit_owner;
-                ALTER TABLE drift_entries OWNER TO audit_owner;
-                ALTER TABLE drift_entries_history OWNER TO audit_owner;
-                CREATE TRIGGER drift_entries_capture AFTER INSERT OR UPDATE OR DELETE ON drift_entries
-                    FOR EACH ROW EXECUTE FUNCTION fn_capture_history();
-                GRANT SELECT, INSERT, UPDATE, DELETE ON drift_accounts, drift_entries TO raptor_app;
-                GRANT INSERT, SELECT ON drift_entries_history TO raptor_app;
-                GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO raptor_app;""");
+        db.sql("CREATE TABLE drift_accounts (id bigserial PRIMARY KEY, name text); ALTER TABLE drift_accounts OWNER TO"
+                + " audit_owner; GRANT SELECT, INSERT, UPDATE, DELETE ON drift_accounts TO raptor_app");
+        db.addCapturedTable("drift_entries", "id bigserial PRIMARY KEY,"
+                + " account_id bigint NOT NULL REFERENCES drift_accounts (id), amount numeric(10, 2) NOT NULL");
         VerifierRun empty = DoctorFixture.databaseOnly(db).assertExit(1);
         assertTrue(probe(empty).get("detail").asText().contains("cannot probe public.drift_entries: INSERT INTO"
                 + " public.drift_entries failed: null value in column \"account_id\""), empty.output());
@@ -146,22 +124,32 @@ class CaptureProbeIT {
     }
 
     @Test
-    void history_rows_placed_before_the_tables_last_page_are_found() {
-        // Free space early in users_history (rows deleted, then vacuumed): a new history row lands there, before the
-        // page the probe starts reading from, and only its fallback to the whole table finds it.
-        db.sql("INSERT INTO users_history (operation, row_data) SELECT 'SEED', jsonb_build_object('n', n)"
-                + " FROM generate_series(1, 3000) n");
-        db.sql("DELETE FROM users_history WHERE operation = 'SEED' AND (row_data->>'n')::int <= 1500");
-        db.sql("VACUUM users_history");
-        String lastPage = db.sql("SELECT pg_relation_size('users_history') / 8192 - 1").strip();
+    void history_rows_placed_before_a_keyless_tables_last_page_are_found() {
+        // A history table with no key: the probe reads it from its last page on. With free space early in it (rows
+        // deleted, then vacuumed) a new history row lands there, and only the read of the whole table finds it.
+        db.sql("""
+                CREATE TABLE drift_notes (id bigserial PRIMARY KEY, body text NOT NULL);
+                CREATE TABLE drift_notes_history (operation text NOT NULL, row_data jsonb NOT NULL);
+                ALTER TABLE drift_notes OWNER TO audit_owner;
+                ALTER TABLE drift_notes_history OWNER TO audit_owner;
+                CREATE TRIGGER drift_notes_capture AFTER INSERT OR UPDATE OR DELETE ON drift_notes
+                    FOR EACH ROW EXECUTE FUNCTION fn_capture_history();
+                GRANT SELECT, INSERT, UPDATE, DELETE ON drift_notes TO raptor_app;
+                GRANT INSERT, SELECT ON drift_notes_history TO raptor_app;
+                GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO raptor_app;
+                INSERT INTO drift_notes_history SELECT 'SEED', jsonb_build_object('n', n)
+                    FROM generate_series(1, 3000) n;
+                DELETE FROM drift_notes_history WHERE (row_data->>'n')::int <= 1500;""");
+        db.sql("VACUUM drift_notes_history");
+        int lastPage = Integer.parseInt(db.sql("SELECT pg_relation_size('drift_notes_history') / 8192 - 1").strip());
         try (Connection c = db.connectAsApp(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.execute("INSERT INTO users (email) VALUES ('early-page@example.invalid')");
-            try (ResultSet rs = st.executeQuery("SELECT (ctid::text::point)[0]::int FROM users_history"
-                    + " WHERE row_data->>'email' = 'early-page@example.invalid'")) {
+            st.execute("INSERT INTO drift_notes (body) VALUES ('early page')");
+            try (ResultSet rs = st.executeQuery("SELECT (ctid::text::point)[0]::int FROM drift_notes_history"
+                    + " WHERE row_data->>'body' = 'early page'")) {
                 rs.next();
-                assertTrue(rs.getInt(1) < Integer.parseInt(lastPage), "the row went to page " + rs.getInt(1)
-                        + ", before the last page " + lastPage);
+                assertTrue(rs.getInt(1) < lastPage, "the row went to page " + rs.getInt(1) + ", before the last page "
+                        + lastPage);
             }
             c.rollback();
         } catch (SQLException e) {
@@ -169,7 +157,7 @@ class CaptureProbeIT {
         }
         VerifierRun run = DoctorFixture.databaseOnly(db).assertExit(0);
         assertEquals("PASS", probe(run).get("verdict").asText(), run.output());
-        db.sql("DELETE FROM users_history WHERE operation = 'SEED'");
+        assertTrue(run.json().get("audit_objects").toString().contains("public.drift_notes_history"), run.output());
     }
 
     @Test

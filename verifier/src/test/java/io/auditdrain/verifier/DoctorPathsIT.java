@@ -349,18 +349,7 @@ class DoctorPathsIT {
 
     @Test
     void a_new_history_table_is_found_and_truncate_on_it_fails() {
-        sql("""
-                CREATE TABLE drift_invoices (id bigserial PRIMARY KEY, amount integer NOT NULL);
-                CREATE TABLE drift_invoices_history (history_id bigserial PRIMARY KEY, operation text NOT NULL,
-                    changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL DEFAULT current_user,
-                    row_data jsonb NOT NULL);
-                ALTER TABLE drift_invoices OWNER TO audit_owner;
-                ALTER TABLE drift_invoices_history OWNER TO audit_owner;
-                CREATE TRIGGER drift_invoices_capture AFTER INSERT OR UPDATE OR DELETE ON drift_invoices
-                    FOR EACH ROW EXECUTE FUNCTION fn_capture_history();
-                GRANT SELECT, INSERT, UPDATE, DELETE ON drift_invoices TO raptor_app;
-                GRANT INSERT, SELECT ON drift_invoices_history TO raptor_app;
-                GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO raptor_app;""");
+        db.addCapturedTable("drift_invoices", "id bigserial PRIMARY KEY, amount integer NOT NULL");
         // No option: it is found, probed (capture works), and passes; grant-drift has nothing to say about it.
         VerifierRun healthy = DoctorFixture.databaseOnly(db).assertExit(0);
         assertEquals(Set.of(), DoctorFixture.withVerdict(healthy, "WARN"), healthy.output());

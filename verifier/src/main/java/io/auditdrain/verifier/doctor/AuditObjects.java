@@ -293,6 +293,17 @@ public record AuditObjects(List<AuditTable> auditTables, List<SourceTable> sourc
         return views;
     }
 
+    /** Any relation's name as {@code regclass} prints it (with the doctor's pinned path: with its schema). */
+    static String relationName(Connection c, long oid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ?::oid::regclass::text")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     /** {@code public.name} for a name given without a schema: options are never resolved on a search_path. */
     static String qualified(SqlIdentifier id) {
         return (id.schema() == null ? "public" : id.schema()) + "." + id.name();

@@ -2,6 +2,7 @@ package io.auditdrain.verifier.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditdrain.verifier.db.RoleSession;
 import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.logs.VerifierWrites;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +107,7 @@ final class CaptureProbe {
                     findings.add(new Finding(t.relation(), Severity.FAIL, "a DO INSTEAD rule rewrites INSERT INTO "
                             + t.relation() + " (" + oneLine(e) + ")" + landed(before, t)));
                 } else {
-                    findings.add(refusedInsert(t.relation(), e));
+                    findings.add(refusedInsert(t, e));
                 }
                 return;
             }
@@ -167,9 +169,15 @@ final class CaptureProbe {
         }
     }
 
-    private Finding refusedInsert(String relation, SQLException e) {
+    private Finding refusedInsert(AuditObjects.AuditTable t, SQLException e) throws SQLException {
+        String relation = t.relation();
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.equals("42501")) {
+            if (privilege(t.oid(), "INSERT")) {
+                return new Finding(relation, Severity.CANNOT_RUN, "the probe reads back the row it INSERTs into "
+                        + relation + ", and " + role + " may not read it: " + oneLine(e) + " (audit-table-grants:"
+                        + " SELECT missing)");
+            }
             return new Finding(relation, Severity.FAIL, role + " may not INSERT into " + relation + ": "
                     + oneLine(e));
         }
@@ -325,27 +333,61 @@ final class CaptureProbe {
         }
     }
 
-    /** Reads the history rows this transaction wrote, and returns those not returned before. */
+    /**
+     * Reads the history rows this transaction wrote ({@code age(xmin) <= 0}), and returns those not returned before,
+     * without reading a large history table whole: where it has a key drawn from a sequence (the reference tables'
+     * {@code history_id bigserial}), only keys above the largest there was before the probe, which its index finds;
+     * else, for a plain table, from the page that was its last (new rows go to the end unless the free space map knows
+     * of room before). When that finds fewer rows than the transaction's own statistics say it wrote, it reads the
+     * whole table.
+     */
     private final class HistoryReader {
         private final List<Long> tables;
-        private final Map<Long, String> fromBlock = new HashMap<>();
-        private final Set<String> seen = new java.util.HashSet<>();
+        private final Map<Long, String> narrowing = new HashMap<>();
+        private final Set<String> seen = new HashSet<>();
 
         HistoryReader(List<Long> tables) throws SQLException {
             this.tables = tables;
             for (long t : tables) {
-                // A plain table takes new rows at its end unless its free space map knows of room before: read from
-                // its last block, and the whole table only when that finds fewer rows than were written.
-                if (audit.withDescendants(t).size() == 1 && !audit.auditTable(t).map(AuditObjects.AuditTable::partitioned)
-                        .orElse(false)) {
+                String key = sequenceKey(t);
+                if (key != null) {
+                    try (Statement st = c.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT max(" + key + ")::text FROM " + relation(t))) {
+                        rs.next();
+                        narrowing.put(t, rs.getString(1) == null ? "h." + key + " IS NOT NULL"
+                                : "h." + key + " > " + ProbeColumns.literal(rs.getString(1)));
+                    }
+                } else if (audit.withDescendants(t).size() == 1
+                        && !audit.auditTable(t).map(AuditObjects.AuditTable::partitioned).orElse(false)) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT greatest(pg_relation_size(?::oid)"
                             + " / current_setting('block_size')::bigint - 1, 0)")) {
                         ps.setLong(1, t);
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
-                            fromBlock.put(t, "(" + rs.getLong(1) + ",0)");
+                            narrowing.put(t, "h.ctid >= '(" + rs.getLong(1) + ",0)'::tid");
                         }
                     }
+                }
+            }
+        }
+
+        /** The table's single-column primary key when its default draws from a sequence; else null. */
+        private String sequenceKey(long table) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT a.attname FROM pg_index i
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                    JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                    WHERE i.indrelid = ?::oid AND i.indisprimary AND i.indnkeyatts = 1
+                      AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'
+                    UNION ALL
+                    SELECT a.attname FROM pg_index i
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                    WHERE i.indrelid = ?::oid AND i.indisprimary AND i.indnkeyatts = 1 AND a.attidentity <> ''
+                    LIMIT 1""")) {
+                ps.setLong(1, table);
+                ps.setLong(2, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? SqlIdentifier.displayName(rs.getString(1)) : null;
                 }
             }
         }
@@ -355,8 +397,8 @@ final class CaptureProbe {
             List<HistoryRow> rows = new ArrayList<>();
             for (long t : tables) {
                 long expected = audit.withDescendants(t).stream().mapToLong(o -> written.getOrDefault(o, 0L)).sum();
-                List<HistoryRow> found = read(t, fromBlock.get(t));
-                if (found.size() < expected && fromBlock.containsKey(t)) {
+                List<HistoryRow> found = read(t, narrowing.get(t));
+                if (found.size() < expected && narrowing.containsKey(t)) {
                     found = read(t, null);
                 }
                 for (HistoryRow r : found) {
@@ -368,11 +410,10 @@ final class CaptureProbe {
             return rows;
         }
 
-        private List<HistoryRow> read(long table, String fromTid) throws SQLException {
+        private List<HistoryRow> read(long table, String narrowed) throws SQLException {
             List<HistoryRow> rows = new ArrayList<>();
             String sql = "SELECT h.tableoid::regclass::text, h.ctid::text, to_jsonb(h) FROM " + relation(table)
-                    + " AS h WHERE " + (fromTid == null ? "" : "h.ctid >= '" + fromTid + "'::tid AND ")
-                    + "age(h.xmin) <= 0";
+                    + " AS h WHERE " + (narrowed == null ? "" : narrowed + " AND ") + "age(h.xmin) <= 0";
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
                     rows.add(new HistoryRow(rs.getString(1), rs.getString(2), rs.getString(3)));
@@ -512,13 +553,7 @@ final class CaptureProbe {
     }
 
     private String relation(long oid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT ?::oid::regclass::text")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        return AuditObjects.relationName(c, oid);
     }
 
     // --- the transaction -----------------------------------------------------------------------------------------
@@ -642,9 +677,7 @@ final class CaptureProbe {
 
     /** The server's message, first line, without the driver's "ERROR: ". */
     static String oneLine(SQLException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        int nl = m.indexOf('\n');
-        String line = (nl < 0 ? m : m.substring(0, nl)).strip();
+        String line = RoleSession.oneLine(e.getMessage());
         return line.startsWith("ERROR: ") ? line.substring(7) : line;
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -85,7 +86,7 @@ public final class LogicalReplicationCheck implements Check {
                         .filter(t -> t.tableOid() == table).toList();
                 boolean source = audit.sourceTables().stream().anyMatch(t -> t.oid() == table);
                 if (!source) {
-                    harmless.add(sub + " writes " + table(c, table) + ", which is not captured");
+                    harmless.add(sub + " writes " + AuditObjects.relationName(c, table) + ", which is not captured");
                     continue;
                 }
                 List<String> notAlways = triggers.stream().filter(t -> !t.enabled().equals("A")
@@ -125,29 +126,14 @@ public final class LogicalReplicationCheck implements Check {
                 }
             }
         }
-        String remedy = String.join(" ", remedies.stream().distinct().toList());
-        if (!failures.isEmpty()) {
-            List<String> all = new ArrayList<>(failures);
-            all.addAll(warnings);
-            return CheckResult.fail(name(), String.join("; ", all), remedy);
-        }
-        if (!warnings.isEmpty()) {
-            return CheckResult.warn(name(), String.join("; ", warnings), remedy);
+        Optional<CheckResult> found = CheckResult.of(name(), failures, warnings, remedies);
+        if (found.isPresent()) {
+            return found.get();
         }
         if (subscriptions.isEmpty()) {
             return CheckResult.pass(name(), "no subscription in this database and no replication origin");
         }
         return CheckResult.pass(name(), String.join("; ", harmless.isEmpty()
                 ? List.of(subscriptions.size() + " subscriptions, none writing an audit or source table") : harmless));
-    }
-
-    private static String table(Connection c, long oid) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("SELECT ?::oid::regclass::text")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
     }
 }

@@ -133,6 +133,25 @@ public final class ReferenceDatabase {
         }
     }
 
+    /**
+     * A new application table captured as the reference ones are: {@code name (columns)} owned by the owner, its
+     * {@code name_history} shaped like the reference history tables, a trigger {@code name_capture} calling the
+     * reference capture function, and the grant matrix's blocks B, C and D for them. Name it {@code drift_*}, so that
+     * {@link #reset()} drops it.
+     */
+    public void addCapturedTable(String name, String columns) {
+        sql("CREATE TABLE " + name + " (" + columns + ");"
+                + " CREATE TABLE " + name + "_history (history_id bigserial PRIMARY KEY, operation text NOT NULL,"
+                + " changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL DEFAULT current_user,"
+                + " row_data jsonb NOT NULL);"
+                + " ALTER TABLE " + name + " OWNER TO audit_owner; ALTER TABLE " + name + "_history OWNER TO audit_owner;"
+                + " CREATE TRIGGER " + name + "_capture AFTER INSERT OR UPDATE OR DELETE ON " + name
+                + " FOR EACH ROW EXECUTE FUNCTION fn_capture_history();"
+                + " GRANT SELECT, INSERT, UPDATE, DELETE ON " + name + " TO raptor_app;"
+                + " GRANT INSERT, SELECT ON " + name + "_history TO raptor_app;"
+                + " GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO raptor_app;");
+    }
+
     /** Runs SQL as the superuser in the reference database. */
     public String sql(String sql) {
         return server.psql(DATABASE, sql);
