@@ -265,8 +265,15 @@ class DoctorPathsIT {
                     PARTITION BY RANGE (at);
                 CREATE TABLE drift_ledger_2000 PARTITION OF drift_ledger FOR VALUES FROM ('2000-01-01') TO ('2100-01-01');
                 ALTER TABLE drift_ledger OWNER TO audit_owner;
-                ALTER TABLE drift_ledger_2000 OWNER TO raptor_app;
+                ALTER TABLE drift_ledger_2000 OWNER TO audit_owner;
                 GRANT INSERT, SELECT ON drift_ledger TO raptor_app;""");
+        // Healthy: the partition, reached through its parent, holds no grant and lacks none.
+        VerifierRun healthy = DoctorFixture.databaseOnly(db).assertExit(0);
+        assertEquals(Set.of(), DoctorFixture.withVerdict(healthy, "WARN"), healthy.output());
+        assertTrue(healthy.json().get("audit_objects").toString().contains("partition of public.drift_ledger"),
+                healthy.output());
+
+        sql("ALTER TABLE drift_ledger_2000 OWNER TO raptor_app");
         Map<String, JsonNode> checks = failing();
         assertFails(checks, "role-owns-no-audit-table", "public.drift_ledger_2000 is owned by raptor_app (partition"
                 + " of public.drift_ledger: raptor_app can delete its rows)");
@@ -291,6 +298,17 @@ class DoctorPathsIT {
         assertEquals("1", value("SELECT count(*) FROM customer_audit_events WHERE id = 'walk-3'"));
         runAsApp("DELETE FROM drift_events_child WHERE id = 'walk-3'");
         assertEquals("0", value("SELECT count(*) FROM customer_audit_events WHERE id = 'walk-3'"));
+    }
+
+    @Test
+    void a_history_table_the_role_cannot_reach_and_its_unwritable_table_are_no_finding() {
+        // Another schema's copy, written by no one the role can become: nothing of the role's to capture or refuse.
+        sql("CREATE SCHEMA drift; CREATE TABLE drift.users (LIKE public.users);"
+                + " CREATE TABLE drift.users_history (LIKE public.users_history)");
+        VerifierRun run = DoctorFixture.databaseOnly(db).assertExit(0);
+        assertEquals(Set.of(), DoctorFixture.withVerdict(run, "WARN"), run.output());
+        assertTrue(DoctorFixture.checks(run).get("capture-probe").get("detail").asText().contains("raptor_app may"
+                + " not write drift.users_history (refusals probed only)"), run.output());
     }
 
     // --- the session's search_path ------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ import java.util.Set;
  *       statement at run time ({@code EXECUTE}) while a {@code <table>_history} exists beside its table; and the
  *       triggers named with {@code --history-triggers};</li>
  *   <li><b>source tables</b>: the tables of capture triggers, and {@code X} wherever {@code X_history} exists beside
- *       it (so that a capture trigger that was dropped or re-pointed still leaves its table to be checked), each with
- *       the history tables its changes must reach.</li>
+ *       it and the role may write {@code X} (so that a capture trigger that was dropped or re-pointed still leaves its
+ *       table to be checked), each with the history tables its changes must reach.</li>
  * </ul>
  * Migration tables are never audit tables. Extension members and system schemas are left out.
  *
@@ -82,8 +82,12 @@ public record AuditObjects(List<AuditTable> auditTables, List<SourceTable> sourc
                         List<SqlIdentifier> migrationTables, SqlIdentifier tracerTable) {
     }
 
+    /**
+     * @param appendOnlyForRole the role may INSERT but neither UPDATE nor DELETE
+     * @param writableByRole    the role may INSERT, UPDATE or DELETE (some columns are enough)
+     */
     private record Table(long oid, String schema, String name, String relation, boolean partitioned,
-                         boolean partition, boolean appendOnlyForRole) {
+                         boolean partition, boolean appendOnlyForRole, boolean writableByRole) {
     }
 
     private record Trigger(long oid, String name, long tableOid, long functionOid, String function, String enabled,
@@ -245,7 +249,8 @@ public record AuditObjects(List<AuditTable> auditTables, List<SourceTable> sourc
         for (AuditTable a : auditTables) {
             if (a.name().endsWith("_history") && a.parentOid() == 0) {
                 String base = a.name().substring(0, a.name().length() - "_history".length());
-                find(tables, a.schema(), base).filter(t -> !audit.containsKey(t.oid()))
+                // Only a table the role may write: one it cannot write has nothing of its to capture.
+                find(tables, a.schema(), base).filter(t -> !audit.containsKey(t.oid()) && t.writableByRole())
                         .ifPresent(t -> {
                             sourceTriggers.computeIfAbsent(t.oid(), k -> new ArrayList<>());
                             sourceHistory.computeIfAbsent(t.oid(), k -> new LinkedHashSet<>()).add(a.oid());
@@ -343,9 +348,10 @@ public record AuditObjects(List<AuditTable> auditTables, List<SourceTable> sourc
 
     private static Map<Long, Table> tables(Connection c, String role) throws SQLException {
         Map<Long, Table> tables = new LinkedHashMap<>();
-        String privileges = role == null ? "false"
+        String privileges = role == null ? "false, false"
                 : "has_table_privilege(?, c.oid, 'INSERT') AND NOT has_table_privilege(?, c.oid, 'UPDATE')"
-                + " AND NOT has_table_privilege(?, c.oid, 'DELETE')";
+                + " AND NOT has_table_privilege(?, c.oid, 'DELETE'),"
+                + " has_any_column_privilege(?, c.oid, 'INSERT, UPDATE') OR has_table_privilege(?, c.oid, 'DELETE')";
         try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.oid::regclass::text,"
                 + " c.relkind = 'p', c.relispartition, " + privileges + """
                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -354,14 +360,15 @@ public record AuditObjects(List<AuditTable> auditTables, List<SourceTable> sourc
                                   AND e.objid = c.oid AND e.deptype = 'e')
                 ORDER BY 4""")) {
             if (role != null) {
-                for (int i = 1; i <= 3; i++) {
+                for (int i = 1; i <= 5; i++) {
                     ps.setString(i, role);
                 }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     tables.put(rs.getLong(1), new Table(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7)));
+                            rs.getString(4), rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7),
+                            rs.getBoolean(8)));
                 }
             }
         }

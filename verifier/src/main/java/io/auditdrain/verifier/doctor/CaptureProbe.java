@@ -55,6 +55,7 @@ final class CaptureProbe {
     private final String tag;
     private final String comment;
     private final String searchPath;
+    private final List<String> unwritten = new ArrayList<>();
     private int statements;
 
     /**
@@ -82,11 +83,25 @@ final class CaptureProbe {
         return statements;
     }
 
+    /**
+     * Tables the role may not write at all: a source table it cannot change has nothing of its to capture, and an
+     * audit table it cannot INSERT into (written by capture as another role, or a partition reached through its
+     * parent) was probed for refusals only.
+     */
+    List<String> unwritten() {
+        return List.copyOf(unwritten);
+    }
+
     // --- audit tables ------------------------------------------------------------------------------------------
 
     List<Finding> auditTable(AuditObjects.AuditTable t) throws SQLException {
         List<Finding> findings = new ArrayList<>();
         List<ProbeColumns.Column> columns = ProbeColumns.of(c, t.oid(), role);
+        if (!privilege(t.oid(), "INSERT")) {
+            unwritten.add(t.relation());
+            inTransaction(() -> refusedWithoutRow(t, columns, findings));
+            return findings;
+        }
         inTransaction(() -> {
             Map<Long, Long> before = inserted();
             String insert;
@@ -144,6 +159,32 @@ final class CaptureProbe {
     }
 
     /**
+     * The refusals alone, for a table the role may not INSERT into: with no row of its own to change, an UPDATE or
+     * DELETE that matches nothing still passes or fails the privilege check.
+     */
+    private void refusedWithoutRow(AuditObjects.AuditTable t, List<ProbeColumns.Column> columns,
+                                   List<Finding> findings) throws SQLException {
+        Row none = new Row(0, "(0,0)", null);
+        String where = " WHERE false";
+        List<String> updatable = new ArrayList<>();
+        for (ProbeColumns.Column col : columns) {
+            if (col.settable()) {
+                refused("UPDATE " + t.relation() + " AS p SET " + col.sql() + " = " + col.sql() + where, t, where,
+                        none).ifPresent(how -> updatable.add(col.name() + how));
+            }
+        }
+        if (!updatable.isEmpty()) {
+            findings.add(new Finding(t.relation(), Severity.FAIL, "UPDATE of " + t.relation() + " passed the"
+                    + " privilege check (" + String.join(", ", updatable) + ")"));
+        }
+        refused("DELETE FROM " + t.relation() + " AS p" + where, t, where, none).ifPresent(how -> findings.add(
+                new Finding(t.relation(), Severity.FAIL, "DELETE from " + t.relation() + " passed the privilege check"
+                        + how)));
+        refused("TRUNCATE " + t.relation(), t, where, none).ifPresent(how -> findings.add(
+                new Finding(t.relation(), Severity.FAIL, "TRUNCATE of " + t.relation() + " was allowed" + how)));
+    }
+
+    /**
      * Runs a write the role must not be able to make, and rolls it back. Empty when it was refused (for privileges,
      * or by a trigger that raised) or changed nothing; else how it got through.
      */
@@ -152,6 +193,10 @@ final class CaptureProbe {
         Savepoint sp = c.setSavepoint();
         try {
             int count = execute(sql);
+            if (row.image() == null) {
+                // No row to change: getting past the privilege check is what a refusal would have stopped.
+                return Optional.of("");
+            }
             String now = readRow(t.relation(), where);
             if (count > 0 || !row.image().equals(now)) {
                 return Optional.of("");
@@ -201,8 +246,7 @@ final class CaptureProbe {
                 findings.add(new Finding(s.relation(), Severity.CANNOT_RUN, role + " may UPDATE or DELETE "
                         + s.relation() + " but not INSERT into it, so the probe has no row of its own to change"));
             } else {
-                findings.add(new Finding(s.relation(), Severity.NOTE, role + " may not write " + s.relation()
-                        + ": nothing of its to capture"));
+                unwritten.add(s.relation());
             }
             return findings;
         }
@@ -225,9 +269,14 @@ final class CaptureProbe {
                 if ("0A000".equals(e.getSQLState())) {
                     findings.add(new Finding(s.relation(), Severity.FAIL, "a DO INSTEAD rule rewrites INSERT INTO "
                             + s.relation() + " (" + oneLine(e) + ")"));
+                } else if ("42501".equals(e.getSQLState()) && privilege(s.oid(), "SELECT")) {
+                    // The role may INSERT and read the table: what refused it is on capture's way (the history
+                    // table's grant, a sequence), so the application's writes fail too.
+                    findings.add(new Finding(s.relation(), Severity.FAIL, "INSERT into " + s.relation() + " failed: "
+                            + oneLine(e)));
                 } else if ("42501".equals(e.getSQLState())) {
                     findings.add(new Finding(s.relation(), Severity.CANNOT_RUN, "INSERT INTO " + s.relation()
-                            + " failed: " + oneLine(e) + " (the probe reads the row back: " + role
+                            + " failed: " + oneLine(e) + " (the probe reads its row back: " + role
                             + " needs SELECT on it)"));
                 } else {
                     findings.add(new Finding(s.relation(), Severity.CANNOT_RUN, "INSERT INTO " + s.relation()
@@ -493,7 +542,8 @@ final class CaptureProbe {
 
     private boolean privilege(long table, String privilege) throws SQLException {
         // A grant on some columns is enough to write them: ask for any column, as a write would need.
-        String function = privilege.equals("DELETE") ? "has_table_privilege" : "has_any_column_privilege";
+        String function = privilege.equals("DELETE") || privilege.equals("TRUNCATE") ? "has_table_privilege"
+                : "has_any_column_privilege";
         try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?, ?::oid, ?)")) {
             ps.setString(1, role);
             ps.setLong(2, table);

@@ -83,8 +83,10 @@ public final class CaptureProbeCheck extends RoleCheck {
             all.addAll(notes);
             return CheckResult.fail(name(), String.join("; ", all) + " (" + as + ")", String.join(" ", remedies));
         }
+        String unwritten = probe.unwritten().isEmpty() ? "" : "; " + role + " may not write "
+                + String.join(", ", probe.unwritten()) + " (refusals probed only)";
         String detail = summary + ": each write to a source table left its row in the history table, each audit table"
-                + " took an INSERT and refused UPDATE, DELETE and TRUNCATE (" + as + ")";
+                + " took an INSERT and refused UPDATE, DELETE and TRUNCATE (" + as + ")" + unwritten;
         if (!notes.isEmpty()) {
             return CheckResult.warn(name(), detail + "; " + String.join("; ", notes), "see the notes");
         }

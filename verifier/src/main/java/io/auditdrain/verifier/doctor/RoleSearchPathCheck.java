@@ -81,6 +81,9 @@ public final class RoleSearchPathCheck extends RoleCheck {
             String home = t.substring(0, t.indexOf('\u0000'));
             String table = t.substring(t.indexOf('\u0000') + 1);
             String relation = homeOf.get(home + "." + table);
+            if (!path.contains(home)) {
+                continue; // reached by its qualified name only: a bare name never meant it
+            }
             for (Schema s : schemas) {
                 if (s.name().equals(home)) {
                     break;
@@ -88,7 +91,8 @@ public final class RoleSearchPathCheck extends RoleCheck {
                 String shadow = s.relations().get(table);
                 if (shadow != null) {
                     problems.add("a bare " + table + " in " + role + "'s sessions is " + shadow + ", not " + relation);
-                    remedies.add("move or drop " + shadow + " (read what it holds first), or ALTER ROLE "
+                    remedies.add("move or drop " + SqlIdentifier.displayName(s.name()) + "."
+                            + SqlIdentifier.displayName(table) + " (read what it holds first), or ALTER ROLE "
                             + ctx.role().display() + " SET search_path = " + SqlIdentifier.displayName(home) + ";");
                 } else if (s.exists() && s.creatable()) {
                     problems.add(role + " may create a table in " + s.name() + ", which comes before " + home
