@@ -98,7 +98,7 @@ public class WritersBenchmark {
     public void writersTally(Blackhole bh) {
         WriteTally tally = new WriteTally(List.of(
                 new WriteTally.Table("public", "customer_audit_events", "customer_audit_events"),
-                new WriteTally.Table("public", "users_history", "users_history")), from);
+                new WriteTally.Table("public", "users_history", "users_history")), from, "raptor_app");
         for (String line : lines) {
             LogplexMessage.parse(line).ifPresent(tally::accept);
         }

@@ -86,7 +86,7 @@ class DoctorBypassIT {
         // The owner of the audit tables also owns users, the trigger function and alembic_version: all of them are
         // raptor_app's now, and each check says so.
         Map<String, JsonNode> checks = fixture.failsExactly(Set.of("role-owns-no-audit-table",
-                "role-owns-no-capture-object", "migration-table-grants"));
+                "role-owns-no-capture-object", "migration-table-grants", "capture-probe"));
         assertTrue(detail(checks.get("role-owns-no-audit-table")).contains("owned by audit_owner, which raptor_app"
                 + " is a member of"), checks.toString());
         assertTrue(remedy(checks.get("role-owns-no-audit-table")).contains("REVOKE audit_owner FROM drift_ops;"),
@@ -115,9 +115,9 @@ class DoctorBypassIT {
     void owning_a_source_table_fails_role_owns_no_capture_object_and_lets_the_role_disable_its_trigger() {
         sql("ALTER TABLE users OWNER TO raptor_app");
         JsonNode check = fixture.failsExactly("role-owns-no-capture-object", "--set-role", "raptor_app");
-        assertTrue(detail(check).contains("users (source of trg_users_history) is owned by raptor_app"),
+        assertTrue(detail(check).contains("public.users (captured by trg_users_history) is owned by raptor_app"),
                 check.toString());
-        assertTrue(remedy(check).contains("ALTER TABLE users OWNER TO audit_owner;"), check.toString());
+        assertTrue(remedy(check).contains("ALTER TABLE public.users OWNER TO audit_owner;"), check.toString());
 
         long before = historyRows();
         fixture.asApp("ALTER TABLE users DISABLE TRIGGER trg_users_history", USER_WRITE);
@@ -128,8 +128,8 @@ class DoctorBypassIT {
     void owning_the_trigger_function_fails_role_owns_no_capture_object_and_an_empty_body_stops_capture() {
         sql("ALTER FUNCTION fn_capture_history() OWNER TO raptor_app");
         JsonNode check = fixture.failsExactly("role-owns-no-capture-object", "--set-role", "raptor_app");
-        assertTrue(detail(check).contains("fn_capture_history() (function of trg_"), check.toString());
-        assertTrue(remedy(check).startsWith("ALTER FUNCTION fn_capture_history() OWNER TO audit_owner;"),
+        assertTrue(detail(check).contains("public.fn_capture_history() (function of trg_"), check.toString());
+        assertTrue(remedy(check).startsWith("ALTER FUNCTION public.fn_capture_history() OWNER TO audit_owner;"),
                 check.toString());
 
         // Replacing a function also takes CREATE on its schema, which PUBLIC holds on public in every database
@@ -155,8 +155,8 @@ class DoctorBypassIT {
                 CREATE TRIGGER drift_trg AFTER INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION drift_capture();""");
         JsonNode check = fixture.failsExactly("role-owns-no-capture-object", "--history-triggers",
                 "trg_users_history,trg_sessions_history,trg_passkeys_history,drift_trg");
-        assertTrue(detail(check).contains("drift_capture() (function of drift_trg on sessions) names drift_note(text)"),
-                check.toString());
+        assertTrue(detail(check).contains("public.drift_capture() (function of drift_trg on public.sessions) names"
+                + " public.drift_note(text)"), check.toString());
     }
 
     // --- privileges on the tables -------------------------------------------------------------------------------
@@ -165,8 +165,8 @@ class DoctorBypassIT {
     void truncate_on_a_source_table_fails_source_table_grants_and_leaves_no_history() {
         sql("GRANT TRUNCATE ON users TO raptor_app");
         JsonNode check = fixture.failsExactly("source-table-grants");
-        assertTrue(detail(check).startsWith("users: TRUNCATE granted"), check.toString());
-        assertEquals("REVOKE TRUNCATE ON TABLE users FROM raptor_app;", remedy(check));
+        assertTrue(detail(check).startsWith("public.users: TRUNCATE granted"), check.toString());
+        assertEquals("REVOKE TRUNCATE ON TABLE public.users FROM raptor_app;", remedy(check));
 
         sql(USER_WRITE);
         long before = historyRows();
@@ -179,15 +179,18 @@ class DoctorBypassIT {
     void trigger_on_a_source_table_through_public_fails_source_table_grants() {
         sql("GRANT TRIGGER ON sessions TO PUBLIC");
         JsonNode check = fixture.failsExactly("source-table-grants");
-        assertTrue(detail(check).contains("sessions: TRIGGER granted (to PUBLIC)"), check.toString());
-        assertEquals("REVOKE TRIGGER ON TABLE sessions FROM PUBLIC;", remedy(check));
+        assertTrue(detail(check).contains("public.sessions: TRIGGER granted (to PUBLIC)"), check.toString());
+        assertEquals("REVOKE TRIGGER ON TABLE public.sessions FROM PUBLIC;", remedy(check));
     }
 
     @Test
-    void truncate_on_a_history_table_fails_audit_table_grants() {
+    void truncate_on_a_history_table_fails_audit_table_grants_and_the_probe() {
         sql("GRANT TRUNCATE ON users_history TO raptor_app");
-        JsonNode check = fixture.failsExactly("audit-table-grants");
-        assertEquals("REVOKE TRUNCATE ON TABLE users_history FROM raptor_app;", remedy(check));
+        Map<String, JsonNode> checks = fixture.failsExactly(Set.of("audit-table-grants", "capture-probe"));
+        JsonNode check = checks.get("audit-table-grants");
+        assertEquals("REVOKE TRUNCATE ON TABLE public.users_history FROM raptor_app;", remedy(check));
+        assertTrue(detail(checks.get("capture-probe")).contains("TRUNCATE of public.users_history was allowed"),
+                checks.toString());
 
         sql(USER_WRITE);
         fixture.asApp("TRUNCATE users_history");
@@ -198,7 +201,7 @@ class DoctorBypassIT {
     void trigger_on_an_audit_table_fails_audit_table_grants() {
         sql("GRANT TRIGGER ON customer_audit_events TO raptor_app");
         JsonNode check = fixture.failsExactly("audit-table-grants");
-        assertEquals("REVOKE TRIGGER ON TABLE customer_audit_events FROM raptor_app;", remedy(check));
+        assertEquals("REVOKE TRIGGER ON TABLE public.customer_audit_events FROM raptor_app;", remedy(check));
     }
 
     @Test
@@ -208,9 +211,9 @@ class DoctorBypassIT {
         sql("GRANT drift_admins TO raptor_app");
         sql("ALTER ROLE raptor_app NOINHERIT");
         JsonNode check = fixture.failsExactly("audit-table-grants");
-        assertTrue(detail(check).contains("customer_audit_events: UPDATE granted (through role drift_admins)"),
+        assertTrue(detail(check).contains("public.customer_audit_events: UPDATE granted (through role drift_admins)"),
                 check.toString());
-        assertEquals("REVOKE UPDATE ON TABLE customer_audit_events FROM drift_admins;", remedy(check));
+        assertEquals("REVOKE UPDATE ON TABLE public.customer_audit_events FROM drift_admins;", remedy(check));
 
         // Without inheritance the privilege is one SET ROLE away.
         sql("INSERT INTO customer_audit_events VALUES ('drift-1', 'd', 0, 'a', 't', 'x', now())");
@@ -223,9 +226,10 @@ class DoctorBypassIT {
     void pg_write_all_data_fails_the_grant_checks_though_no_grant_on_any_table_shows_it() {
         sql("GRANT pg_write_all_data TO raptor_app");
         // It writes every table: the audit tables and the migration table alike.
-        Map<String, JsonNode> checks = fixture.failsExactly(Set.of("audit-table-grants", "migration-table-grants"));
+        Map<String, JsonNode> checks = fixture.failsExactly(Set.of("audit-table-grants", "migration-table-grants",
+                "capture-probe"));
         JsonNode audit = checks.get("audit-table-grants");
-        assertTrue(detail(audit).contains("customer_audit_events: UPDATE held through membership in"
+        assertTrue(detail(audit).contains("public.customer_audit_events: UPDATE held through membership in"
                 + " pg_write_all_data"), audit.toString());
         assertEquals("REVOKE pg_write_all_data FROM raptor_app;", remedy(audit));
 
@@ -269,10 +273,14 @@ class DoctorBypassIT {
     @Test
     void a_role_default_of_session_replication_role_replica_fails_history_triggers() {
         sql("ALTER ROLE raptor_app SET session_replication_role = replica");
-        JsonNode check = fixture.failsExactly("history-triggers");
+        // In the role's own session the probe's writes leave no history row either.
+        Map<String, JsonNode> checks = fixture.failsExactly(Set.of("history-triggers", "capture-probe"));
+        JsonNode check = checks.get("history-triggers");
         assertTrue(detail(check).startsWith("session_replication_role = replica for raptor_app"), check.toString());
         assertEquals("ALTER ROLE raptor_app RESET session_replication_role;", remedy(check));
-        // Seen from the owner's session, through the catalog, too.
+        assertTrue(detail(checks.get("capture-probe")).contains("INSERT into public.users left no row in"
+                + " public.users_history"), checks.toString());
+        // Seen from the owner's session, through the catalog, too (SET ROLE does not take on the role's settings).
         fixture.failsExactly("history-triggers", "--set-role", "raptor_app");
 
         long before = historyRows();
@@ -298,9 +306,9 @@ class DoctorBypassIT {
                     AS $$BEGIN DELETE FROM customer_audit_events WHERE id = p_id; END$$;
                 ALTER FUNCTION drift_forget(text) OWNER TO audit_owner;""");
         JsonNode check = fixture.failsExactly("security-definer-functions");
-        assertTrue(detail(check).contains("drift_forget(text) runs as audit_owner (SECURITY DEFINER) and raptor_app"
-                + " may execute it, and it writes customer_audit_events (DELETE)"), check.toString());
-        assertTrue(remedy(check).startsWith("REVOKE EXECUTE ON FUNCTION drift_forget(text) FROM PUBLIC;"),
+        assertTrue(detail(check).contains("public.drift_forget(text) runs as audit_owner (SECURITY DEFINER) and"
+                + " raptor_app may execute it, and it writes public.customer_audit_events (DELETE)"), check.toString());
+        assertTrue(remedy(check).startsWith("REVOKE EXECUTE ON FUNCTION public.drift_forget(text) FROM PUBLIC;"),
                 check.toString());
 
         sql("INSERT INTO customer_audit_events VALUES ('drift-4', 'd', 0, 'a', 't', 'x', now())");
@@ -317,8 +325,8 @@ class DoctorBypassIT {
                 REVOKE EXECUTE ON FUNCTION drift_redact(text) FROM PUBLIC;
                 GRANT EXECUTE ON FUNCTION drift_redact(text) TO raptor_app;""");
         JsonNode check = fixture.failsExactly("security-definer-functions");
-        assertTrue(detail(check).contains("users_history (UPDATE)"), check.toString());
-        assertTrue(remedy(check).startsWith("REVOKE EXECUTE ON FUNCTION drift_redact(text) FROM raptor_app;"),
+        assertTrue(detail(check).contains("public.users_history (UPDATE)"), check.toString());
+        assertTrue(remedy(check).startsWith("REVOKE EXECUTE ON FUNCTION public.drift_redact(text) FROM raptor_app;"),
                 check.toString());
     }
 
@@ -345,7 +353,7 @@ class DoctorBypassIT {
                 END $$""");
         JsonNode check = fixture.failsExactly("capture-functions-search-path");
         assertTrue(detail(check).contains("pg_temp comes first"), check.toString());
-        assertEquals("ALTER FUNCTION fn_capture_history() SET search_path = pg_catalog, public, pg_temp;",
+        assertEquals("ALTER FUNCTION public.fn_capture_history() SET search_path = pg_catalog, public, pg_temp;",
                 remedy(check));
 
         long before = historyRows();
@@ -372,8 +380,9 @@ class DoctorBypassIT {
         VerifierRun run = fixture.passes();
         JsonNode check = DoctorFixture.checks(run).get("grant-drift");
         assertEquals("WARN", check.get("verdict").asText(), run.output());
-        assertTrue(detail(check).startsWith("drift_invoices lacks SELECT, INSERT, UPDATE, DELETE"), run.output());
-        assertTrue(remedy(check).startsWith("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE drift_invoices TO"
+        assertTrue(detail(check).startsWith("public.drift_invoices lacks SELECT, INSERT, UPDATE, DELETE"),
+                run.output());
+        assertTrue(remedy(check).startsWith("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.drift_invoices TO"
                 + " raptor_app;"), run.output());
 
         IllegalStateException denied = assertThrows(IllegalStateException.class,
@@ -389,9 +398,9 @@ class DoctorBypassIT {
         VerifierRun run = fixture.passes();
         JsonNode check = DoctorFixture.checks(run).get("grant-drift");
         assertEquals("WARN", check.get("verdict").asText(), run.output());
-        assertTrue(detail(check).startsWith("INSERT into drift_refunds fails: no USAGE on its sequence"
-                + " drift_refunds_id_seq"), run.output());
-        assertTrue(remedy(check).startsWith("GRANT USAGE ON SEQUENCE drift_refunds_id_seq TO raptor_app;"),
+        assertTrue(detail(check).startsWith("INSERT into public.drift_refunds fails: no USAGE on its sequence"
+                + " public.drift_refunds_id_seq"), run.output());
+        assertTrue(remedy(check).startsWith("GRANT USAGE ON SEQUENCE public.drift_refunds_id_seq TO raptor_app;"),
                 run.output());
     }
 }

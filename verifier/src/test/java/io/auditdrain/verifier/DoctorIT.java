@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.auditdrain.verifier.cli.DoctorCommand;
 import io.auditdrain.verifier.testsupport.DoctorFixture;
 import io.auditdrain.verifier.testsupport.DrainedObjects;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
@@ -58,7 +59,7 @@ class DoctorIT {
     void doctor_passes_on_the_reference_setup() {
         VerifierRun run = doctor().assertExit(0);
         assertEquals("PASS", run.json().get("result").asText());
-        assertEquals(22, checks(run).size(), run.output());
+        assertEquals(DoctorCommand.checks().size(), checks(run).size(), run.output());
         assertEquals(checks(run).keySet(), withVerdict(run, "PASS"), run.output());
     }
 
@@ -83,54 +84,71 @@ class DoctorIT {
             }
         }
         assertTrue(failure >= 0, run.output());
-        assertTrue(lines[failure + 1].contains("fix: REVOKE UPDATE ON TABLE customer_audit_events FROM raptor_app;"),
+        assertTrue(lines[failure + 1].contains("fix: REVOKE UPDATE ON TABLE public.customer_audit_events FROM"
+                + " raptor_app;"), run.output());
+        assertTrue(lines[lines.length - 1].startsWith("FAIL  " + DoctorCommand.checks().size() + " checks"),
                 run.output());
-        assertTrue(lines[lines.length - 1].startsWith("FAIL  22 checks"), run.output());
+    }
+
+    /** The catalog check says why; the probe shows that it matters now. */
+    private JsonNode failsWithTheProbe(String check, String probeSays, String... extra) {
+        Map<String, JsonNode> failed = fixture.failsExactly(Set.of(check, "capture-probe"), extra);
+        assertTrue(failed.get("capture-probe").get("detail").asText().contains(probeSays),
+                failed.get("capture-probe").toString());
+        return failed.get(check);
     }
 
     @Test
-    void doctor_fails_only_the_grants_check_when_update_is_granted_on_an_audit_table() {
+    void doctor_fails_the_grants_check_and_the_probe_when_update_is_granted_on_an_audit_table() {
         db.sql("GRANT UPDATE ON customer_audit_events TO raptor_app");
-        JsonNode check = failsExactly("audit-table-grants");
-        assertTrue(check.get("detail").asText().contains("customer_audit_events: UPDATE granted"), check.toString());
-        assertEquals("REVOKE UPDATE ON TABLE customer_audit_events FROM raptor_app;", check.get("remedy").asText());
+        JsonNode check = failsWithTheProbe("audit-table-grants", "UPDATE of public.customer_audit_events was allowed"
+                + " (id, dimension, customer_id, actor_id, actor_type, action, at_utc)");
+        assertTrue(check.get("detail").asText().contains("public.customer_audit_events: UPDATE granted"),
+                check.toString());
+        assertEquals("REVOKE UPDATE ON TABLE public.customer_audit_events FROM raptor_app;",
+                check.get("remedy").asText());
     }
 
     @Test
-    void doctor_fails_only_the_grants_check_when_delete_reaches_the_role_through_public() {
+    void doctor_fails_the_grants_check_and_the_probe_when_delete_reaches_the_role_through_public() {
         db.sql("GRANT DELETE ON users_history TO PUBLIC");
-        JsonNode check = failsExactly("audit-table-grants");
-        assertTrue(check.get("remedy").asText().contains("REVOKE DELETE ON TABLE users_history FROM PUBLIC;"),
+        JsonNode check = failsWithTheProbe("audit-table-grants", "DELETE from public.users_history was allowed");
+        assertTrue(check.get("remedy").asText().contains("REVOKE DELETE ON TABLE public.users_history FROM PUBLIC;"),
                 check.toString());
     }
 
     @Test
-    void doctor_fails_only_the_grants_check_when_one_column_may_be_updated() {
+    void doctor_fails_the_grants_check_and_the_probe_when_one_column_may_be_updated() {
         db.sql("GRANT UPDATE (action) ON customer_audit_events TO raptor_app");
-        JsonNode check = failsExactly("audit-table-grants");
+        JsonNode check = failsWithTheProbe("audit-table-grants", "UPDATE of public.customer_audit_events was allowed"
+                + " (action)");
         assertTrue(check.get("detail").asText().contains("UPDATE (action)"), check.toString());
     }
 
     @Test
-    void doctor_fails_only_the_triggers_check_when_a_history_trigger_is_disabled() {
+    void doctor_fails_the_triggers_check_and_the_probe_when_a_history_trigger_is_disabled() {
         db.sql("ALTER TABLE users DISABLE TRIGGER trg_users_history");
-        JsonNode check = failsExactly("history-triggers");
-        assertTrue(check.get("detail").asText().contains("trg_users_history on users is disabled"), check.toString());
-        assertEquals("ALTER TABLE users ENABLE TRIGGER trg_users_history;", check.get("remedy").asText());
+        JsonNode check = failsWithTheProbe("history-triggers", "INSERT into public.users left no row in"
+                + " public.users_history");
+        assertTrue(check.get("detail").asText().contains("trg_users_history on public.users is disabled"),
+                check.toString());
+        assertEquals("ALTER TABLE public.users ENABLE TRIGGER trg_users_history;", check.get("remedy").asText());
     }
 
     @Test
-    void doctor_fails_only_the_superuser_check_when_the_role_is_made_superuser() {
+    void doctor_fails_the_superuser_check_and_the_probe_when_the_role_is_made_superuser() {
         db.sql("ALTER ROLE raptor_app SUPERUSER");
-        JsonNode check = failsExactly("role-not-superuser");
+        JsonNode check = failsWithTheProbe("role-not-superuser", "TRUNCATE of public.customer_audit_events was"
+                + " allowed");
         assertEquals("ALTER ROLE raptor_app NOSUPERUSER;", check.get("remedy").asText());
     }
 
     @Test
-    void doctor_fails_only_the_ownership_check_when_the_role_owns_an_audit_table() {
+    void doctor_fails_the_ownership_check_and_the_probe_when_the_role_owns_an_audit_table() {
         db.sql("ALTER TABLE customer_audit_events OWNER TO raptor_app");
-        JsonNode check = failsExactly("role-owns-no-audit-table", "--set-role", "raptor_app");
-        assertEquals("ALTER TABLE customer_audit_events OWNER TO audit_owner;", check.get("remedy").asText());
+        JsonNode check = failsWithTheProbe("role-owns-no-audit-table", "DELETE from public.customer_audit_events was"
+                + " allowed", "--set-role", "raptor_app");
+        assertEquals("ALTER TABLE public.customer_audit_events OWNER TO audit_owner;", check.get("remedy").asText());
     }
 
     @Test
@@ -152,7 +170,7 @@ class DoctorIT {
     void doctor_fails_only_the_migration_check_when_the_role_may_read_alembic_version() {
         db.sql("GRANT SELECT ON alembic_version TO raptor_app");
         JsonNode check = failsExactly("migration-table-grants");
-        assertEquals("REVOKE ALL ON TABLE alembic_version FROM raptor_app;", check.get("remedy").asText());
+        assertEquals("REVOKE ALL ON TABLE public.alembic_version FROM raptor_app;", check.get("remedy").asText());
     }
 
     @Test
@@ -192,10 +210,11 @@ class DoctorIT {
     void doctor_fails_the_login_check_and_skips_what_depends_on_it_when_the_role_is_missing() {
         VerifierRun run = doctor("--set-role", "no_such_role").assertExit(1);
         assertEquals(Set.of("role-can-log-in"), withVerdict(run, "FAIL"), run.output());
-        assertEquals(Set.of("audit-table-grants", "capture-functions-search-path", "grant-drift",
-                "migration-table-grants", "parameter-privileges", "role-cannot-bypass-rls", "role-cannot-create-roles",
-                "role-not-superuser", "role-owns-no-audit-table", "role-owns-no-capture-object",
-                "security-definer-functions", "source-table-grants", "statement-logging", "writers"),
+        assertEquals(Set.of("audit-table-grants", "capture-functions-search-path", "capture-probe", "grant-drift",
+                "migration-table-grants", "parameter-privileges", "rewrite-rules", "role-cannot-bypass-rls",
+                "role-cannot-create-roles", "role-not-superuser", "role-owns-no-audit-table",
+                "role-owns-no-capture-object", "role-search-path", "security-definer-functions", "source-table-grants",
+                "statement-logging", "writers"),
                 withVerdict(run, "SKIP"),
                 run.output());
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.auditdrain.verifier.db.TracerWriter;
 import io.auditdrain.verifier.testsupport.DoctorFixture;
 import io.auditdrain.verifier.testsupport.DrainSimulator;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
@@ -94,8 +95,13 @@ class WritersIT {
         assertTrue(detail(strict).contains("customer_audit_events: audit_archiver 1"), strict.toString());
     }
 
+    /** An id shaped like smoke's tracer tag, fresh per test (the audit table keeps every row). */
+    private static String tracerShapedId() {
+        return TracerWriter.newTag(Instant.now());
+    }
+
     @Test
-    void writers_leaves_out_the_verifiers_own_tracer_written_from_the_owners_session() {
+    void the_tracer_of_smoke_run_with_set_role_is_the_owners_write_and_writers_says_why() {
         VerifierRun smoke;
         try (DrainSimulator drain = drain()) {
             smoke = VerifierRun.run(fixture.environment(), "smoke", "--app", APP, "--store", fixture.bucket().store(),
@@ -104,9 +110,72 @@ class WritersIT {
         }
         smoke.assertExit(0);
         assertEquals("audit_owner", smoke.json().get("session_user").asText());
-        VerifierRun run = fixture.passes("--set-role", "raptor_app");
+        // Logged under the owner's name: the archive cannot tell it from an application connected as the owner.
+        JsonNode check = fixture.failsExactly("writers", "--set-role", "raptor_app");
+        assertTrue(detail(check).contains("public.customer_audit_events: audit_owner 1 (INSERT, newest "),
+                check.toString());
+        assertTrue(detail(check).contains("1 of these carry the verifier's tracer or probe mark"), check.toString());
+        assertTrue(check.get("remedy").asText().endsWith("Run smoke and doctor with the restricted role's own URL."),
+                check.toString());
+    }
+
+    @Test
+    void the_tracer_of_smoke_run_as_the_role_itself_is_counted_apart() {
+        VerifierRun smoke;
+        try (DrainSimulator drain = drain()) {
+            smoke = VerifierRun.run(fixture.environment(), "smoke", "--app", APP, "--store", fixture.bucket().store(),
+                    "--timeout", "30s", "--interval", "200ms", "--json");
+        }
+        smoke.assertExit(0);
+        VerifierRun run = fixture.passes();
         assertTrue(detail(DoctorFixture.checks(run).get("writers"))
-                .endsWith("1 tracer INSERTs of the verifier itself not counted"), run.output());
+                .endsWith("1 tracer INSERTs of the verifier as raptor_app not counted"), run.output());
+    }
+
+    @Test
+    void an_owners_insert_disguised_as_the_verifiers_tracer_fails_writers() {
+        String marker = marker();
+        try (DrainSimulator drain = drain()) {
+            fixture.asOwner("SET application_name = 'auditdrain-verifier'", String.format(INSERT, tracerShapedId()));
+            fixture.asApp(String.format(INSERT, marker));
+            drain.awaitDrained(marker, Duration.ofSeconds(20));
+        }
+        JsonNode check = fixture.failsExactly("writers");
+        assertTrue(detail(check).contains("public.customer_audit_events: audit_owner 1 (INSERT, newest "),
+                check.toString());
+        assertTrue(detail(check).contains("1 of these carry the verifier's tracer or probe mark"), check.toString());
+    }
+
+    @Test
+    void a_multi_row_insert_carrying_one_tracer_row_fails_writers() {
+        String marker = marker();
+        try (DrainSimulator drain = drain()) {
+            fixture.asOwner("SET application_name = 'auditdrain-verifier'", String.format(INSERT, tracerShapedId())
+                    + ", ('owner-real-1', 'customer', 42, 'u-1', 'user', 'refund.approved', now())");
+            fixture.asApp(String.format(INSERT, marker));
+            drain.awaitDrained(marker, Duration.ofSeconds(20));
+        }
+        assertEquals("1", fixture.value("SELECT count(*) FROM customer_audit_events WHERE id = 'owner-real-1'"));
+        JsonNode check = fixture.failsExactly("writers");
+        assertTrue(detail(check).contains("public.customer_audit_events: audit_owner 1 (INSERT, newest "),
+                check.toString());
+    }
+
+    @Test
+    void an_insert_through_an_updatable_view_counts_against_its_table() {
+        fixture.db().sql("CREATE VIEW drift_recent_events AS SELECT * FROM customer_audit_events;"
+                + " ALTER VIEW drift_recent_events OWNER TO audit_owner");
+        String marker = marker();
+        try (DrainSimulator drain = drain()) {
+            fixture.asOwner(String.format(INSERT, "via-view-1").replace("INTO customer_audit_events",
+                    "INTO drift_recent_events"));
+            fixture.asApp(String.format(INSERT, marker));
+            drain.awaitDrained(marker, Duration.ofSeconds(20));
+        }
+        assertEquals("1", fixture.value("SELECT count(*) FROM customer_audit_events WHERE id = 'via-view-1'"));
+        JsonNode check = fixture.failsExactly("writers");
+        assertTrue(detail(check).contains("public.customer_audit_events: audit_owner 1 (INSERT, newest "),
+                check.toString());
     }
 
     @Test

@@ -8,27 +8,34 @@ import io.auditdrain.verifier.JsonOutput;
 import io.auditdrain.verifier.db.DatabaseUrl;
 import io.auditdrain.verifier.db.RoleSession;
 import io.auditdrain.verifier.db.SqlIdentifier;
+import io.auditdrain.verifier.doctor.AuditObjects;
+import io.auditdrain.verifier.doctor.AuditObjectsCheck;
 import io.auditdrain.verifier.doctor.AuditTableGrantsCheck;
 import io.auditdrain.verifier.doctor.BucketEncryptionCheck;
 import io.auditdrain.verifier.doctor.BucketLifecycleCheck;
 import io.auditdrain.verifier.doctor.BucketPolicyCheck;
 import io.auditdrain.verifier.doctor.BucketVersioningCheck;
 import io.auditdrain.verifier.doctor.CaptureFunctionsSearchPathCheck;
+import io.auditdrain.verifier.doctor.CaptureProbeCheck;
 import io.auditdrain.verifier.doctor.Check;
 import io.auditdrain.verifier.doctor.CheckResult;
 import io.auditdrain.verifier.doctor.DoctorContext;
 import io.auditdrain.verifier.doctor.DrainActivityCheck;
 import io.auditdrain.verifier.doctor.GrantDriftCheck;
 import io.auditdrain.verifier.doctor.HistoryTriggersCheck;
+import io.auditdrain.verifier.doctor.LogicalReplicationCheck;
 import io.auditdrain.verifier.doctor.MigrationTableGrantsCheck;
 import io.auditdrain.verifier.doctor.ParameterPrivilegesCheck;
+import io.auditdrain.verifier.doctor.ProbeValues;
 import io.auditdrain.verifier.doctor.PublicAccessBlockCheck;
+import io.auditdrain.verifier.doctor.RewriteRulesCheck;
 import io.auditdrain.verifier.doctor.RoleCanLogInCheck;
 import io.auditdrain.verifier.doctor.RoleCannotBypassRlsCheck;
 import io.auditdrain.verifier.doctor.RoleCannotCreateRolesCheck;
 import io.auditdrain.verifier.doctor.RoleNotSuperuserCheck;
 import io.auditdrain.verifier.doctor.RoleOwnsNoAuditTableCheck;
 import io.auditdrain.verifier.doctor.RoleOwnsNoCaptureObjectCheck;
+import io.auditdrain.verifier.doctor.RoleSearchPathCheck;
 import io.auditdrain.verifier.doctor.SecurityDefinerFunctionsCheck;
 import io.auditdrain.verifier.doctor.SourceTableGrantsCheck;
 import io.auditdrain.verifier.doctor.StatementLoggingCheck;
@@ -59,9 +66,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
         sortOptions = false, usageHelpWidth = 100, usageHelpAutoWidth = true,
         description = {
-            "Check the role, its grants, the history triggers, statement logging, the bucket's settings and"
-                    + " the drain's recent activity. Each check prints PASS, WARN, FAIL or SKIP, and the fix beside a"
-                    + " failure.",
+            "Find the audit tables, source tables and capture triggers in the catalog; check the role, its grants,"
+                    + " the triggers, rules, replication, statement logging, the bucket's settings and the drain's"
+                    + " recent activity; and exercise capture as the role in a transaction that is rolled back (the"
+                    + " capture probe). Each check prints PASS, WARN, FAIL or SKIP, and the fix beside a failure.",
             "",
             "Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage, configuration or"
                     + " connection error."},
@@ -74,9 +82,6 @@ import picocli.CommandLine.Spec;
             "      --store s3://my-drain-bucket --json"})
 public final class DoctorCommand implements Callable<Integer> {
 
-    static final String DEFAULT_AUDIT_TABLES = "customer_audit_events,users_history,sessions_history,"
-            + "passkeys_history,subscriptions_history,positions_history,trades_history";
-    static final String DEFAULT_TRIGGERS = "trg_users_history,trg_sessions_history,trg_passkeys_history";
     static final String DEFAULT_MIGRATION_TABLES = "alembic_version,schema_migrations";
     static final String DEFAULT_ALLOWED_WRITERS = "audit_archiver";
 
@@ -92,17 +97,33 @@ public final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--audit-tables", paramLabel = "TABLE", split = ",", defaultValue = DEFAULT_AUDIT_TABLES,
-            description = "Append-only tables: exactly INSERT and SELECT for the role (default: ${DEFAULT-VALUE})."
+    @Option(names = "--audit-tables", paramLabel = "TABLE", split = ",", defaultValue = "",
+            description = "Append-only tables to check besides those doctor finds (*_history tables, tables the role"
+                    + " may INSERT but neither UPDATE nor DELETE, the tracer's table, what capture functions write, and"
+                    + " their partitions and children); a name without a schema is public's."
                     + " Env: AUDITDRAIN_AUDIT_TABLES.")
     @FromEnvironment("AUDITDRAIN_AUDIT_TABLES")
     List<String> auditTables;
 
-    @Option(names = "--history-triggers", paramLabel = "TRIGGER", split = ",", defaultValue = DEFAULT_TRIGGERS,
-            description = "Triggers that must exist and be enabled (default: ${DEFAULT-VALUE})."
-                    + " Env: AUDITDRAIN_HISTORY_TRIGGERS.")
+    @Option(names = "--history-triggers", paramLabel = "TRIGGER", split = ",", defaultValue = "",
+            description = "Capture triggers that must exist and be enabled, besides those doctor finds (triggers"
+                    + " whose function writes an audit table). Env: AUDITDRAIN_HISTORY_TRIGGERS.")
     @FromEnvironment("AUDITDRAIN_HISTORY_TRIGGERS")
     List<String> historyTriggers;
+
+    @Option(names = "--table", paramLabel = "TABLE", defaultValue = "customer_audit_events",
+            description = "The table smoke's tracer writes: always an audit table (default: ${DEFAULT-VALUE}; a name"
+                    + " without a schema is public's). Env: AUDITDRAIN_TABLE.")
+    @FromEnvironment("AUDITDRAIN_TABLE")
+    String tracerTable;
+
+    @Option(names = "--probe-value", paramLabel = "TABLE.COLUMN=VALUE", split = ";",
+            description = "A value for the capture probe to write into a column it cannot fill itself (a NOT NULL"
+                    + " column of an unknown type, a foreign key to an empty table, a CHECK its own values fail);"
+                    + " TABLE is schema.table or a table of public; the probe rolls back. Repeatable;"
+                    + " env: AUDITDRAIN_PROBE_VALUES, separated by ';'.")
+    @FromEnvironment("AUDITDRAIN_PROBE_VALUES")
+    List<String> probeValues;
 
     @Option(names = "--migration-tables", paramLabel = "TABLE", split = ",", defaultValue = DEFAULT_MIGRATION_TABLES,
             description = "Tables the role must have no privilege on, where they exist (default: ${DEFAULT-VALUE})."
@@ -139,14 +160,35 @@ public final class DoctorCommand implements Callable<Integer> {
     boolean json;
 
     /** Every check, in the order doctor runs and prints them. */
-    static List<Check> checks() {
-        return List.of(new RoleCanLogInCheck(), new RoleNotSuperuserCheck(), new RoleCannotCreateRolesCheck(),
-                new RoleCannotBypassRlsCheck(), new RoleOwnsNoAuditTableCheck(), new RoleOwnsNoCaptureObjectCheck(),
-                new AuditTableGrantsCheck(), new SourceTableGrantsCheck(), new MigrationTableGrantsCheck(),
-                new GrantDriftCheck(), new SecurityDefinerFunctionsCheck(), new ParameterPrivilegesCheck(),
-                new CaptureFunctionsSearchPathCheck(), new HistoryTriggersCheck(), new StatementLoggingCheck(),
-                new BucketVersioningCheck(), new PublicAccessBlockCheck(), new BucketEncryptionCheck(),
-                new BucketLifecycleCheck(), new BucketPolicyCheck(), new DrainActivityCheck(), new WritersCheck());
+    public static List<Check> checks() {
+        return List.of(
+                new RoleCanLogInCheck(),
+                new RoleNotSuperuserCheck(),
+                new RoleCannotCreateRolesCheck(),
+                new RoleCannotBypassRlsCheck(),
+                new AuditObjectsCheck(),
+                new RoleOwnsNoAuditTableCheck(),
+                new RoleOwnsNoCaptureObjectCheck(),
+                new AuditTableGrantsCheck(),
+                new SourceTableGrantsCheck(),
+                new MigrationTableGrantsCheck(),
+                new GrantDriftCheck(),
+                new SecurityDefinerFunctionsCheck(),
+                new ParameterPrivilegesCheck(),
+                new CaptureFunctionsSearchPathCheck(),
+                new RoleSearchPathCheck(),
+                new HistoryTriggersCheck(),
+                new RewriteRulesCheck(),
+                new LogicalReplicationCheck(),
+                new CaptureProbeCheck(),
+                new StatementLoggingCheck(),
+                new BucketVersioningCheck(),
+                new PublicAccessBlockCheck(),
+                new BucketEncryptionCheck(),
+                new BucketLifecycleCheck(),
+                new BucketPolicyCheck(),
+                new DrainActivityCheck(),
+                new WritersCheck());
     }
 
     @Override
@@ -163,14 +205,16 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         List<String> writers = allowedWriters.stream().filter(w -> !w.isBlank())
                 .map(w -> SqlIdentifier.role(w).name()).toList();
-        List<SqlIdentifier> tables = identifiers(auditTables, "--audit-tables");
-        List<SqlIdentifier> triggers = identifiers(historyTriggers, "--history-triggers");
+        List<SqlIdentifier> tables = identifiers(auditTables);
+        List<SqlIdentifier> triggers = identifiers(historyTriggers);
         for (SqlIdentifier t : triggers) {
             if (t.schema() != null) {
                 throw new ConfigurationException("--history-triggers takes trigger names without a schema: " + t);
             }
         }
-        List<SqlIdentifier> migrations = identifiers(migrationTables, "--migration-tables");
+        List<SqlIdentifier> migrations = identifiers(migrationTables);
+        SqlIdentifier tracer = SqlIdentifier.of(tracerTable);
+        Map<String, String> values = ProbeValues.parse(probeValues == null ? List.of() : probeValues);
         Optional<String> app = target.hasApp() ? Optional.of(target.app()) : Optional.empty();
         Optional<StoreLocation> location = target.hasStore() ? Optional.of(target.store()) : Optional.empty();
         DatabaseUrl url = connection.url(env);
@@ -183,9 +227,13 @@ public final class DoctorCommand implements Callable<Integer> {
             SqlIdentifier role = roleToCheck != null ? roleToCheck : SqlIdentifier.role(session.sessionUser());
             Optional<DoctorContext.Bucket> bucket = store instanceof S3ArchiveReader s3
                     ? Optional.of(new DoctorContext.Bucket(s3.client(), s3.bucket())) : Optional.empty();
-            DoctorContext context = new DoctorContext(session, role, roleExists(session, role), tables, triggers,
-                    migrations, bucket, Optional.ofNullable(store), app, retentionDays, silence, writers,
-                    writersWindow, cli.clock());
+            RoleSession.SearchPath loginPath = pin(session);
+            boolean exists = roleExists(session, role);
+            AuditObjects audit = discover(session, exists ? role.name() : null,
+                    new AuditObjects.Named(tables, triggers, migrations, tracer));
+            DoctorContext context = new DoctorContext(session, loginPath, role, exists, audit, migrations, values,
+                    bucket, Optional.ofNullable(store), app, retentionDays, silence, writers, writersWindow,
+                    cli.clock());
             List<CheckResult> results = new ArrayList<>();
             for (Check check : checks()) {
                 results.add(run(check, context, url));
@@ -226,6 +274,7 @@ public final class DoctorCommand implements Callable<Integer> {
             doc.put("database", url.toString());
             doc.put("app", context.app().orElse(null));
             doc.put("store", store == null ? null : store.describe());
+            doc.put("audit_objects", AuditObjectsCheck.describe(context.audit()));
             List<Object> checks = new ArrayList<>();
             for (CheckResult r : results) {
                 Map<String, Object> c = new LinkedHashMap<>();
@@ -272,16 +321,32 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private static List<SqlIdentifier> identifiers(List<String> names, String option) {
+    private static List<SqlIdentifier> identifiers(List<String> names) {
         List<SqlIdentifier> ids = new ArrayList<>();
-        for (String n : names) {
+        for (String n : names == null ? List.<String>of() : names) {
             if (!n.isBlank()) {
                 ids.add(SqlIdentifier.of(n));
             }
         }
-        if (ids.isEmpty() && !option.equals("--migration-tables")) {
-            throw new ConfigurationException(option + " needs at least one name");
-        }
         return List.copyOf(ids);
+    }
+
+    /** Keeps the session's search_path for the checks that judge it, then pins it (RoleSession#pinSearchPath). */
+    private static RoleSession.SearchPath pin(RoleSession session) {
+        try {
+            return session.pinSearchPath();
+        } catch (SQLException e) {
+            throw new ConfigurationException("could not pin the session's search_path: "
+                    + RoleSession.oneLine(e.getMessage()), e);
+        }
+    }
+
+    private static AuditObjects discover(RoleSession session, String role, AuditObjects.Named named) {
+        try {
+            return AuditObjects.discover(session.connection(), role, named);
+        } catch (SQLException e) {
+            throw new ConfigurationException("could not read the catalog to find the audit tables: "
+                    + RoleSession.oneLine(e.getMessage()), e);
+        }
     }
 }

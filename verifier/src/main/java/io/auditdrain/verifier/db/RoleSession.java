@@ -105,6 +105,30 @@ public final class RoleSession implements AutoCloseable {
         }
     }
 
+    /** A session's {@code search_path} and where it was set ({@code pg_settings.source}). */
+    public record SearchPath(String value, String source) {
+    }
+
+    /**
+     * Pins this session's {@code search_path} to {@code pg_catalog, pg_temp} and returns what it was. With the path
+     * pinned, no function, operator or table of another schema can stand in for the catalog's in this session's
+     * queries (a role may set its own default path, and create functions where it may CREATE), and every relation
+     * prints with its schema ({@code public.customer_audit_events}).
+     */
+    public SearchPath pinSearchPath() throws SQLException {
+        SearchPath before;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT setting, source FROM pg_catalog.pg_settings WHERE name = 'search_path'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            before = new SearchPath(rs.getString(1), rs.getString(2));
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET search_path = pg_catalog, pg_temp");
+        }
+        return before;
+    }
+
     /** {@code SHOW name} in this session. */
     public String show(String setting) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT current_setting(?)")) {

@@ -43,6 +43,15 @@ public record SqlIdentifier(String schema, String name) {
         return new SqlIdentifier(null, name.strip());
     }
 
+    /**
+     * The name with {@code public} as its schema when it was given without one: the verifier resolves a name given
+     * on its command line in {@code public}, never on a session's {@code search_path}, where a schema earlier on the
+     * path could hold a table of the same name.
+     */
+    public SqlIdentifier inPublicUnlessQualified() {
+        return schema == null ? new SqlIdentifier("public", name) : this;
+    }
+
     /** Always quoted: {@code "public"."customer_audit_events"}. */
     public String quoted() {
         return schema == null ? quote(name) : quote(schema) + "." + quote(name);
@@ -56,6 +65,11 @@ public record SqlIdentifier(String schema, String name) {
     @Override
     public String toString() {
         return schema == null ? name : schema + "." + name;
+    }
+
+    /** Any catalog name as SQL text: bare when it is a lower-case plain identifier, quoted otherwise. Never throws. */
+    public static String displayName(String part) {
+        return displayPart(part);
     }
 
     private static String displayPart(String part) {

@@ -1,6 +1,5 @@
 package io.auditdrain.verifier.doctor;
 
-import io.auditdrain.verifier.db.SqlIdentifier;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What makes capture happen, as the catalog links it: the history triggers (by name), any other trigger on an audit
- * table (such as one that rejects UPDATE and DELETE), the tables they hang on, their functions, and the functions
- * those depend on ({@code pg_depend} records this for SQL-standard bodies). Whoever can change one of these can stop
- * capture while {@code history-triggers} still sees every trigger enabled.
+ * What makes capture happen, as the catalog links it: the capture triggers and the source tables {@link AuditObjects}
+ * found, any other trigger on an audit table (such as one that rejects UPDATE and DELETE), their functions, and the
+ * functions those depend on ({@code pg_depend} records this for SQL-standard bodies). Whoever can change one of these
+ * can stop capture while {@code history-triggers} still sees every trigger enabled.
  *
- * @param sourceTables the tables of the history triggers (audit tables left out: they have checks of their own)
+ * @param sourceTables the source tables (audit tables left out: they have checks of their own)
  * @param functions    trigger functions first, then what they depend on
  * @param auditSchemas the schemas that hold an audit table
  */
@@ -26,25 +25,20 @@ record CaptureObjects(List<Trigger> triggers, List<Table> sourceTables, List<Fun
                       List<String> auditSchemas) {
 
     /** @param onAuditTable the trigger hangs on an audit table (one that rejects UPDATE, say), not on a source table */
-    record Trigger(String name, long tableOid, String table, long functionOid, String function, String enabled,
-                   boolean onAuditTable) {
+    record Trigger(String name, long tableOid, String table, long functionOid, String function, boolean onAuditTable) {
     }
 
     /**
      * @param ownedWithinReach the role, or a role it can become, owns it
      * @param schemaOwnedWithinReach the same for its schema
+     * @param capturedBy its capture triggers, or (found beside its history table) that history table
      */
     record Table(long oid, String name, String owner, boolean ownedWithinReach, String schema,
-                 boolean schemaOwnedWithinReach, String trigger, String relname) {
-
-        /** The table as a name the other checks can look up. */
-        SqlIdentifier identifier() {
-            return new SqlIdentifier(schema, relname);
-        }
+                 boolean schemaOwnedWithinReach, String capturedBy) {
     }
 
     /**
-     * @param signature as {@code regprocedure} prints it: {@code fn_capture_history()}, {@code audit.f(integer)}
+     * @param signature as {@code regprocedure} prints it: {@code public.fn_capture_history()}
      * @param config    its {@code SET} clauses ({@code proconfig}), e.g. {@code search_path=pg_catalog, public}
      * @param body      {@code prosrc}: the body of a PL/pgSQL or SQL function, a symbol for C
      * @param usedBy    the trigger or function that makes it part of capture
@@ -54,49 +48,28 @@ record CaptureObjects(List<Trigger> triggers, List<Table> sourceTables, List<Fun
                     String usedBy) {
     }
 
-    static CaptureObjects of(Connection c, String role, List<SqlIdentifier> historyTriggers,
-                             List<SqlIdentifier> auditTables) throws SQLException {
-        String[] triggerNames = historyTriggers.stream().map(SqlIdentifier::name).toArray(String[]::new);
-        String[] tableNames = auditTables.stream().map(SqlIdentifier::quoted).toArray(String[]::new);
+    static CaptureObjects of(Connection c, String role, AuditObjects audit) throws SQLException {
         List<Trigger> triggers = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                WITH audit(oid) AS (SELECT to_regclass(t) FROM unnest(?::text[]) t)
-                SELECT t.tgname, t.tgrelid, t.tgrelid::regclass::text, t.tgfoid, t.tgfoid::regprocedure::text,
-                       t.tgenabled, t.tgrelid IN (SELECT oid FROM audit WHERE oid IS NOT NULL)
-                FROM pg_trigger t
-                WHERE NOT t.tgisinternal
-                  AND (t.tgname = ANY (?) OR t.tgrelid IN (SELECT oid FROM audit WHERE oid IS NOT NULL))
-                ORDER BY 3, 1""")) {
-            ps.setArray(1, c.createArrayOf("text", tableNames));
-            ps.setArray(2, c.createArrayOf("text", triggerNames));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    triggers.add(new Trigger(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
-                            rs.getString(5), rs.getString(6), rs.getBoolean(7)));
-                }
-            }
+        for (AuditObjects.CaptureTrigger t : audit.captureTriggers()) {
+            triggers.add(new Trigger(t.name(), t.tableOid(), t.table(), t.functionOid(), t.function(), false));
         }
-        List<String> auditSchemas = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT DISTINCT n.nspname FROM unnest(?::text[]) t JOIN pg_class c ON c.oid = to_regclass(t)
-                JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY 1""")) {
-            ps.setArray(1, c.createArrayOf("text", tableNames));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    auditSchemas.add(rs.getString(1));
-                }
-            }
+        for (AuditObjects.AuditTrigger t : audit.auditTableTriggers()) {
+            triggers.add(new Trigger(t.name(), t.tableOid(), t.table(), t.functionOid(), t.function(), true));
         }
-        Map<Long, String> sourceTriggers = new LinkedHashMap<>();
+        List<String> auditSchemas = audit.auditTables().stream().map(AuditObjects.AuditTable::schema).distinct()
+                .sorted().toList();
+        Map<Long, String> sources = new LinkedHashMap<>();
+        for (AuditObjects.SourceTable s : audit.sourceTables()) {
+            sources.put(s.oid(), s.triggers().isEmpty()
+                    ? String.join(", ", s.history().stream().map(audit::relation).toList())
+                    : String.join(", ", s.triggers()));
+        }
         Map<Long, String> triggerFunctions = new LinkedHashMap<>();
         for (Trigger t : triggers) {
             triggerFunctions.putIfAbsent(t.functionOid(), "function of " + t.name() + " on " + t.table());
-            if (!t.onAuditTable()) {
-                sourceTriggers.putIfAbsent(t.tableOid(), t.name());
-            }
         }
-        return new CaptureObjects(List.copyOf(triggers), tables(c, role, sourceTriggers),
-                functions(c, role, triggerFunctions), List.copyOf(auditSchemas));
+        return new CaptureObjects(List.copyOf(triggers), tables(c, role, sources),
+                functions(c, role, triggerFunctions), auditSchemas);
     }
 
     private static List<Table> tables(Connection c, String role, Map<Long, String> triggerByTable)
@@ -105,7 +78,7 @@ record CaptureObjects(List<Trigger> triggers, List<Table> sourceTables, List<Fun
         try (PreparedStatement ps = c.prepareStatement(RoleReach.MEMBER_OF + """
                 SELECT c.oid, c.oid::regclass::text, pg_get_userbyid(c.relowner),
                        c.relowner IN (SELECT oid FROM member_of), n.nspname,""" + RoleReach.SCHEMA_OWNED_WITHIN_REACH
-                + ", c.relname\n" + """
+                + "\n" + """
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.oid = ?::oid""")) {
             ps.setString(1, role);
@@ -114,7 +87,7 @@ record CaptureObjects(List<Trigger> triggers, List<Table> sourceTables, List<Fun
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         tables.add(new Table(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                                rs.getString(5), rs.getBoolean(6), e.getValue(), rs.getString(7)));
+                                rs.getString(5), rs.getBoolean(6), e.getValue()));
                     }
                 }
             }

@@ -1,16 +1,16 @@
 package io.auditdrain.verifier.doctor;
 
 import io.auditdrain.verifier.db.SqlIdentifier;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The history triggers exist and fire: {@code tgenabled} is {@code O} (origin, the default) or {@code A} (always).
- * {@code D} is disabled and {@code R} fires only on replicas (runbook: pgaudit external sink, diagnose step 4). And
- * they fire in the role's sessions: a role or database default {@code session_replication_role = replica} stops every
- * {@code O} trigger without touching {@code tgenabled}.
+ * The capture triggers exist and fire: {@code tgenabled} is {@code O} (origin, the default) or {@code A} (always).
+ * {@code D} is disabled and {@code R} fires only on replicas (runbook: pgaudit external sink, diagnose step 4). Every
+ * table {@code X} beside a history table {@code X_history} has one, and so does every trigger named with
+ * {@code --history-triggers}. And they fire in the role's sessions: a role or database default
+ * {@code session_replication_role = replica} stops every {@code O} trigger without touching {@code tgenabled}. Whether
+ * an enabled trigger captures every kind of write is {@code capture-probe}'s question.
  */
 public final class HistoryTriggersCheck implements Check {
 
@@ -21,7 +21,7 @@ public final class HistoryTriggersCheck implements Check {
 
     @Override
     public String description() {
-        return "the history triggers exist and are enabled";
+        return "every source table has its capture trigger, and it is enabled";
     }
 
     @Override
@@ -29,32 +29,31 @@ public final class HistoryTriggersCheck implements Check {
         List<String> ok = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
-        try (PreparedStatement ps = ctx.session().connection().prepareStatement(
-                "SELECT t.tgrelid::regclass::text, t.tgenabled FROM pg_trigger t"
-                        + " WHERE NOT t.tgisinternal AND t.tgname = ? ORDER BY 1")) {
-            for (SqlIdentifier trigger : ctx.historyTriggers()) {
-                ps.setString(1, trigger.name());
-                boolean found = false;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found = true;
-                        String table = rs.getString(1);
-                        String enabled = rs.getString(2);
-                        if (enabled.equals("O") || enabled.equals("A")) {
-                            ok.add(trigger.name() + " on " + table + (enabled.equals("A") ? " (always)" : ""));
-                        } else {
-                            String state = enabled.equals("D") ? "disabled" : "enabled for replicas only";
-                            failures.add(trigger.name() + " on " + table + " is " + state + " (tgenabled = '"
-                                    + enabled + "')");
-                            remedies.add("ALTER TABLE " + table + " ENABLE TRIGGER " + trigger.display() + ";");
-                        }
-                    }
-                }
-                if (!found) {
-                    failures.add(trigger.name() + " does not exist");
-                    remedies.add("re-create " + trigger.name() + " from the schema migration that defines it"
-                            + " (reference: db/migrations/003_history_triggers.sql)");
-                }
+        AuditObjects audit = ctx.audit();
+        for (AuditObjects.CaptureTrigger t : audit.captureTriggers()) {
+            String enabled = t.enabled();
+            if (enabled.equals("O") || enabled.equals("A")) {
+                ok.add(t.name() + " on " + t.table() + (enabled.equals("A") ? " (always)" : ""));
+            } else {
+                String state = enabled.equals("D") ? "disabled" : "enabled for replicas only";
+                failures.add(t.name() + " on " + t.table() + " is " + state + " (tgenabled = '" + enabled + "')");
+                remedies.add("ALTER TABLE " + t.table() + " ENABLE TRIGGER " + SqlIdentifier.displayName(t.name())
+                        + ";");
+            }
+        }
+        for (AuditObjects.SourceTable source : audit.sourceTables()) {
+            if (source.triggers().isEmpty()) {
+                failures.add("no trigger on " + source.relation() + " writes " + String.join(", ",
+                        source.history().stream().map(audit::relation).toList()));
+                remedies.add("re-create the history trigger of " + source.relation() + " from the schema migration"
+                        + " that defines it (reference: db/migrations/003_history_triggers.sql)");
+            }
+        }
+        for (String missing : audit.missingNamed()) {
+            if (missing.startsWith("trigger ")) {
+                failures.add(missing);
+                remedies.add("re-create it from the schema migration that defines it (reference:"
+                        + " db/migrations/003_history_triggers.sql), or correct --history-triggers");
             }
         }
         String replication = "";
@@ -72,6 +71,10 @@ public final class HistoryTriggersCheck implements Check {
         }
         if (!failures.isEmpty()) {
             return CheckResult.fail(name(), String.join("; ", failures), String.join(" ", remedies));
+        }
+        if (ok.isEmpty()) {
+            return CheckResult.pass(name(), "no capture trigger and no source table found (no *_history table has a"
+                    + " table beside it, and no trigger writes an audit table)" + replication);
         }
         return CheckResult.pass(name(), ok.size() + " triggers enabled: " + String.join(", ", ok) + replication);
     }

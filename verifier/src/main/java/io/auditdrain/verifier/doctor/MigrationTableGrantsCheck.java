@@ -64,7 +64,8 @@ public final class MigrationTableGrantsCheck extends RoleCheck {
         }
         if (present.isEmpty()) {
             return CheckResult.pass(name(), "no migration table present (looked for "
-                    + String.join(", ", ctx.migrationTables().stream().map(SqlIdentifier::display).toList()) + ")");
+                    + String.join(", ", ctx.migrationTables().stream()
+                    .map(t -> t.inPublicUnlessQualified().display()).toList()) + ")");
         }
         return CheckResult.pass(name(), role + " has no privilege on " + String.join(", ", present));
     }

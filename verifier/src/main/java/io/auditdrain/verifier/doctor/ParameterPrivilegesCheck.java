@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -87,14 +88,9 @@ public final class ParameterPrivilegesCheck extends RoleCheck {
                 remedies.add("REVOKE " + key + " FROM " + grantee + ";");
             }
         }
-        String remedy = String.join(" ", remedies.stream().distinct().toList());
-        if (!failures.isEmpty()) {
-            List<String> all = new ArrayList<>(failures);
-            all.addAll(warnings);
-            return CheckResult.fail(name(), String.join("; ", all), remedy);
-        }
-        if (!warnings.isEmpty()) {
-            return CheckResult.warn(name(), String.join("; ", warnings), remedy);
+        Optional<CheckResult> found = CheckResult.of(name(), failures, warnings, remedies);
+        if (found.isPresent()) {
+            return found.get();
         }
         return CheckResult.pass(name(), role + " holds no SET or ALTER SYSTEM privilege on a superuser-only"
                 + " parameter");

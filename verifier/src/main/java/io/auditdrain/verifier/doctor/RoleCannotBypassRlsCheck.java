@@ -26,14 +26,14 @@ public final class RoleCannotBypassRlsCheck extends RoleCheck {
     @Override
     protected CheckResult check(DoctorContext ctx, RoleReach reach) throws Exception {
         String role = ctx.role().name();
-        CaptureObjects capture = ctx.captureObjects();
-        List<String> names = new ArrayList<>(ctx.auditTables().stream().map(SqlIdentifier::quoted).toList());
-        capture.sourceTables().forEach(t -> names.add(t.identifier().quoted()));
+        List<Long> oids = new ArrayList<>(ctx.audit().auditTables().stream().map(AuditObjects.AuditTable::oid)
+                .toList());
+        ctx.audit().sourceTables().forEach(t -> oids.add(t.oid()));
         List<String> guarded = new ArrayList<>();
         try (PreparedStatement ps = ctx.session().connection().prepareStatement("""
-                SELECT DISTINCT c.oid::regclass::text FROM unnest(?::text[]) t
-                JOIN pg_class c ON c.oid = to_regclass(t) WHERE c.relrowsecurity ORDER BY 1""")) {
-            ps.setArray(1, ctx.session().connection().createArrayOf("text", names.toArray()));
+                SELECT DISTINCT c.oid::regclass::text FROM pg_class c
+                WHERE c.oid = ANY (?::bigint[]::oid[]) AND c.relrowsecurity ORDER BY 1""")) {
+            ps.setArray(1, ctx.session().connection().createArrayOf("int8", oids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     guarded.add(rs.getString(1));

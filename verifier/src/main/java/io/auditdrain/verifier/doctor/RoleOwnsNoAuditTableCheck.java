@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * The role owns none of the audit tables (nor their schema): an owner can disable or drop the history triggers and
- * grant itself anything, so every REVOKE would be paper only (RCA: owner privilege voids append-only).
+ * grant itself anything, so every REVOKE would be paper only (RCA: owner privilege voids append-only). The audit tables
+ * are those {@link AuditObjects} found, partitions and inheritance children included: the owner of a partition may
+ * delete the rows it holds, however the parent is granted.
  */
 public final class RoleOwnsNoAuditTableCheck extends RoleCheck {
 
@@ -26,19 +28,21 @@ public final class RoleOwnsNoAuditTableCheck extends RoleCheck {
         List<String> problems = new ArrayList<>();
         List<String> remedies = new ArrayList<>();
         int present = 0;
-        for (SqlIdentifier table : ctx.auditTables()) {
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table);
+        for (AuditObjects.AuditTable table : ctx.audit().auditTables()) {
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, table.oid());
             if (!facts.exists()) {
                 continue;
             }
             present++;
+            String child = table.parentOid() == 0 ? "" : " (" + table.foundBy().get(table.foundBy().size() - 1)
+                    + ": " + role + " can delete its rows)";
             if (facts.ownedByRole()) {
                 if (facts.owner().equals(role)) {
-                    problems.add(facts.relation() + " is owned by " + role);
+                    problems.add(facts.relation() + " is owned by " + role + child);
                     remedies.add("ALTER TABLE " + facts.sqlName() + " OWNER TO " + ctx.ownerForRemedy() + ";");
                 } else {
                     problems.add(facts.relation() + " is owned by " + facts.owner() + ", which " + role
-                            + " is a member of");
+                            + " is a member of" + child);
                     remedies.add(RoleOwnsNoCaptureObjectCheck.ownerRemedy("", facts.owner(), reach, ctx));
                 }
             }

@@ -37,8 +37,8 @@ public final class RoleOwnsNoCaptureObjectCheck extends RoleCheck {
         String owner = ctx.ownerForRemedy();
         for (CaptureObjects.Table t : capture.sourceTables()) {
             if (t.ownedWithinReach()) {
-                problems.add(t.name() + " (source of " + t.trigger() + ") is owned by " + owned(t.owner(), role)
-                        + ": it can ALTER TABLE " + t.name() + " DISABLE TRIGGER " + t.trigger());
+                problems.add(t.name() + " (captured by " + t.capturedBy() + ") is owned by " + owned(t.owner(), role)
+                        + ": it can ALTER TABLE " + t.name() + " DISABLE TRIGGER ALL, or drop its triggers");
                 remedies.add(ownerRemedy("ALTER TABLE " + t.name(), t.owner(), reach, ctx));
             }
             if (t.schemaOwnedWithinReach() && !capture.auditSchemas().contains(t.schema())) {

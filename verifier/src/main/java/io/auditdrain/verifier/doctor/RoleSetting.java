@@ -21,6 +21,12 @@ record RoleSetting(String value, String source, boolean roleLevel) {
     }
 
     private static RoleSetting fromOwnSession(DoctorContext ctx, String name) throws SQLException {
+        if (name.equals("search_path")) {
+            // doctor pinned its own session's path; what the role logged in with was kept
+            String source = ctx.loginSearchPath().source();
+            return new RoleSetting(ctx.loginSearchPath().value(), "SHOW in a session of the role; set by "
+                    + describe(source), source.equals("user") || source.equals("database user"));
+        }
         try (PreparedStatement ps = ctx.session().connection().prepareStatement(
                 "SELECT setting, source FROM pg_settings WHERE name = ?")) {
             ps.setString(1, name);
@@ -73,18 +79,27 @@ record RoleSetting(String value, String source, boolean roleLevel) {
         if (dbOnly != null) {
             return new RoleSetting(dbOnly, "database setting" + from, false);
         }
-        try (PreparedStatement ps = ctx.session().connection().prepareStatement(
-                "SELECT reset_val, source FROM pg_settings WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                String source = rs.getString(2);
-                if (List.of("user", "database user", "session", "client").contains(source)) {
-                    return null;
+        String value;
+        String source;
+        if (name.equals("search_path")) {
+            // doctor pinned this session's path: what it logged in with was kept
+            value = ctx.loginSearchPath().value();
+            source = ctx.loginSearchPath().source();
+        } else {
+            try (PreparedStatement ps = ctx.session().connection().prepareStatement(
+                    "SELECT reset_val, source FROM pg_settings WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    value = rs.getString(1);
+                    source = rs.getString(2);
                 }
-                return new RoleSetting(rs.getString(1), "server setting, " + describe(source) + from, false);
             }
         }
+        if (List.of("user", "database user", "session", "client").contains(source)) {
+            return null;
+        }
+        return new RoleSetting(value, "server setting, " + describe(source) + from, false);
     }
 
     private static String describe(String source) {

@@ -121,16 +121,8 @@ public final class SecurityDefinerFunctionsCheck extends RoleCheck {
 
     private static List<AuditTable> auditTables(Connection c, DoctorContext ctx) throws SQLException {
         List<AuditTable> tables = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.oid, c.oid::regclass::text, n.nspname, c.relname
-                FROM unnest(?::text[]) t JOIN pg_class c ON c.oid = to_regclass(t)
-                JOIN pg_namespace n ON n.oid = c.relnamespace""")) {
-            ps.setArray(1, c.createArrayOf("text", ctx.auditTables().stream().map(SqlIdentifier::quoted).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(new AuditTable(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
+        for (AuditObjects.AuditTable t : ctx.audit().auditTables()) {
+            tables.add(new AuditTable(t.oid(), t.relation(), t.schema(), t.name()));
         }
         return tables;
     }

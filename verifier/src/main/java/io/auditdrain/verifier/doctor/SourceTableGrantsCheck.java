@@ -37,7 +37,7 @@ public final class SourceTableGrantsCheck extends RoleCheck {
             if (t.ownedWithinReach()) {
                 continue; // role-owns-no-capture-object fails it
             }
-            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, t.identifier());
+            TableFacts facts = TableFacts.inspect(ctx.session().connection(), reach, t.oid());
             judged++;
             for (String privilege : WHY.keySet().stream().sorted().toList()) {
                 for (TableFacts.Grant g : facts.grants()) {

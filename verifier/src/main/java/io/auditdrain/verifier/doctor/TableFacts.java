@@ -43,7 +43,18 @@ record TableFacts(SqlIdentifier table, boolean exists, String relation, String o
 
     private static final String MEMBER_OF = RoleReach.MEMBER_OF;
 
+    /** The table named by the option: a name without a schema is {@code public}'s, never the search_path's. */
     static TableFacts inspect(Connection c, RoleReach reach, SqlIdentifier table) throws SQLException {
+        return inspect(c, reach, table, "to_regclass(?)", table.inPublicUnlessQualified().quoted());
+    }
+
+    /** A table found in the catalog, by its oid. */
+    static TableFacts inspect(Connection c, RoleReach reach, long oid) throws SQLException {
+        return inspect(c, reach, null, "?::oid", Long.toString(oid));
+    }
+
+    private static TableFacts inspect(Connection c, RoleReach reach, SqlIdentifier table, String which, String key)
+            throws SQLException {
         String role = reach.roles().get(0).name();
         long oid;
         String relation;
@@ -57,13 +68,13 @@ record TableFacts(SqlIdentifier table, boolean exists, String relation, String o
                        c.relowner IN (SELECT oid FROM member_of),
                        n.nspname, pg_get_userbyid(n.nspowner), """ + RoleReach.SCHEMA_OWNED_WITHIN_REACH + "\n" + """
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p')""")) {
+                WHERE c.oid = """ + which + " AND c.relkind IN ('r', 'p')")) {
             ps.setString(1, role);
-            ps.setString(2, table.quoted());
+            ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return new TableFacts(table, false, table.display(), null, false, null, null, false, List.of(),
-                            List.of());
+                    return new TableFacts(table, false, table == null ? "oid " + key : table.display(), null, false,
+                            null, null, false, List.of(), List.of());
                 }
                 oid = rs.getLong(1);
                 relation = rs.getString(2);

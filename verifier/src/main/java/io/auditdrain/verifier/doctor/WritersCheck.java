@@ -3,12 +3,9 @@ package io.auditdrain.verifier.doctor;
 import io.auditdrain.core.CorruptObjectException;
 import io.auditdrain.core.LogplexMessage;
 import io.auditdrain.verifier.Durations;
-import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.logs.WriteTally;
 import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -63,7 +60,7 @@ public final class WritersCheck implements Check {
         String app = ctx.app().get();
         Instant now = ctx.clock().instant();
         Instant from = now.minus(ctx.writersWindow());
-        WriteTally tally = new WriteTally(watchedTables(ctx), from);
+        WriteTally tally = new WriteTally(watchedTables(ctx), from, ctx.role().name());
         List<StoredObject> objects = store.listStamped(app, from, now.plus(CLOCK_SLACK));
         int damaged = read(store, objects, tally);
         tally.finish();
@@ -78,6 +75,7 @@ public final class WritersCheck implements Check {
         List<String> intruders = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         Set<String> intruderRoles = new LinkedHashSet<>();
+        long disguised = 0;
         for (Map.Entry<String, Map<String, WriteTally.Writer>> table : tally.writers().entrySet()) {
             List<String> byRole = new ArrayList<>();
             for (WriteTally.Writer w : table.getValue().values()) {
@@ -87,15 +85,28 @@ public final class WritersCheck implements Check {
                 if (!allowed.contains(w.role())) {
                     intruders.add(table.getKey() + ": " + text);
                     intruderRoles.add(w.role());
+                    disguised += w.verifierMarked();
                 }
             }
             seen.add(table.getKey() + ": " + String.join(", ", byRole));
         }
-        String tracers = tally.tracerInserts() == 0 ? "" : "; " + tally.tracerInserts() + " tracer INSERTs of the"
-                + " verifier itself not counted";
+        List<String> own = new ArrayList<>();
+        if (tally.tracerInserts() > 0) {
+            own.add(tally.tracerInserts() + " tracer INSERTs");
+        }
+        if (tally.probeStatements() > 0) {
+            own.add(tally.probeStatements() + " probe statements");
+        }
+        String tracers = own.isEmpty() ? "" : "; " + String.join(" and ", own) + " of the verifier as " + role
+                + " not counted";
         if (!intruders.isEmpty()) {
+            String marked = disguised == 0 ? "" : "; " + disguised + " of these carry the verifier's tracer or probe"
+                    + " mark, which counts only on " + role + "'s own lines: a smoke or doctor run with --set-role"
+                    + " logs under the owner's name, and the archive cannot tell it from an application connected as"
+                    + " the owner";
             return CheckResult.fail(name(), "written by roles other than " + String.join(", ", allowed) + " "
-                    + window + ": " + String.join("; ", intruders) + tracers, remedy(ctx, intruderRoles));
+                    + window + ": " + String.join("; ", intruders) + marked + tracers, remedy(ctx, intruderRoles)
+                    + (disguised == 0 ? "" : " Run smoke and doctor with the restricted role's own URL."));
         }
         if (tally.statementLines() > 0 && tally.statementLinesWithUser() == 0 || tally.writesWithoutUser() > 0) {
             return CheckResult.warn(name(), (tally.writesWithoutUser() > 0 ? tally.writesWithoutUser()
@@ -127,24 +138,18 @@ public final class WritersCheck implements Check {
                 + " --allowed-writers.";
     }
 
-    /** The audit tables as the catalog names them (schema and name), so that qualified and bare names both match. */
+    /**
+     * The audit tables as the catalog names them (schema and name, so that qualified and bare names both match), and
+     * every view that reads one of them, directly or through other views, under the view's own name: an INSERT,
+     * UPDATE or DELETE through a view writes its table.
+     */
     private static List<WriteTally.Table> watchedTables(DoctorContext ctx) throws Exception {
         List<WriteTally.Table> tables = new ArrayList<>();
-        try (PreparedStatement ps = ctx.session().connection().prepareStatement("""
-                SELECT n.nspname, c.relname, c.oid::regclass::text
-                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)""")) {
-            for (SqlIdentifier t : ctx.auditTables()) {
-                ps.setString(1, t.quoted());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        tables.add(new WriteTally.Table(rs.getString(1), rs.getString(2), rs.getString(3)));
-                    } else {
-                        // Not in this database: still watched, under the name it was given.
-                        tables.add(new WriteTally.Table(t.schema() == null ? "public" : t.schema(), t.name(),
-                                t.display()));
-                    }
-                }
-            }
+        for (AuditObjects.AuditTable t : ctx.audit().auditTables()) {
+            tables.add(new WriteTally.Table(t.schema(), t.name(), t.relation()));
+        }
+        for (AuditObjects.View v : ctx.audit().views(ctx.session().connection())) {
+            tables.add(new WriteTally.Table(v.schema(), v.name(), ctx.audit().relation(v.baseOid())));
         }
         return tables;
     }

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Who wrote which table, as the drained statement log shows: fed the messages of the archive in key order, it joins
@@ -27,25 +26,37 @@ import java.util.regex.Pattern;
  * {@code session_id} and {@code log_line}. Every reading of a line ({@link PostgresLogEntry#readings()}) is
  * looked at, so a hostile {@code application_name} cannot hide a write.
  *
- * <p>The smoke test's own tracer INSERT is no write of the application's: with {@code --set-role} it is logged under
- * the owner's name. An INSERT-only statement from {@code application_name="auditdrain-verifier"} that carries a
- * tracer tag is counted apart ({@link #tracerInserts()}), never as a writer.
+ * <p>Every write counts against the role that logged it. The verifier's own writes (smoke's tracer INSERT, doctor's
+ * capture probe) are counted apart ({@link #tracerInserts()}, {@link #probeStatements()}) only where the restricted
+ * role itself logged them ({@link VerifierWrites}): no text and no {@code application_name} can exempt a statement
+ * that another role logged, so the tracer or probe of a run with {@code --set-role}, logged under the owner's name,
+ * is the owner's write like any other (and {@link Writer#verifierMarked()} says how many of them carried a mark).
+ *
+ * <p>A table may be written through a view: each watched table can be given under the view's name too
+ * ({@link Table} with the view's schema and name and the table's display), and the write counts against the table.
  */
 public final class WriteTally {
 
-    /** A table to watch, as the catalog names it. */
+    /**
+     * A table to watch, as the catalog names it; or a view over it, with the view's schema and name and the table's
+     * display, so that a write through the view counts against the table.
+     */
     public record Table(String schema, String name, String display) {
         boolean isWrittenBy(SqlText.TableWrite w) {
             return name.equals(w.table()) && (w.schema() == null || w.schema().equals(schema));
         }
     }
 
-    /** One role's writes to one table. */
-    public record Writer(String table, String role, long statements, Instant newest, Set<String> commands) {
+    /**
+     * One role's writes to one table.
+     *
+     * @param verifierMarked how many of them carry the verifier's tracer or probe mark, which only the restricted
+     *                       role's own lines are taken for
+     */
+    public record Writer(String table, String role, long statements, Instant newest, Set<String> commands,
+                         long verifierMarked) {
     }
 
-    private static final String VERIFIER_APPLICATION = "auditdrain-verifier";
-    private static final Pattern TRACER_TAG = Pattern.compile("pgaudit-smoke-\\d+-[a-z2-7]{10}");
     /** Lines remembered for de-duplication; copies from two drains arrive close together. */
     private static final int DEDUPLICATION_WINDOW = 100_000;
     /** Processes whose last message is kept open for more chunks; the least recently active are closed first. */
@@ -56,6 +67,7 @@ public final class WriteTally {
 
     private final List<Table> tables;
     private final Instant from;
+    private final String restrictedRole;
     private final ChunkJoiner joiner = new ChunkJoiner();
     private final Map<Group, LoggedMessage> open = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -78,11 +90,16 @@ public final class WriteTally {
     private long statementLinesWithUser;
     private long writesWithoutUser;
     private long tracerInserts;
+    private long probeStatements;
 
-    /** @param from lines stamped before this are left out (an object can hold lines that waited in Logplex) */
-    public WriteTally(List<Table> tables, Instant from) {
+    /**
+     * @param from           lines stamped before this are left out (an object can hold lines that waited in Logplex)
+     * @param restrictedRole the role whose lines alone can be the verifier's own writes
+     */
+    public WriteTally(List<Table> tables, Instant from, String restrictedRole) {
         this.tables = List.copyOf(tables);
         this.from = from;
+        this.restrictedRole = restrictedRole;
     }
 
     /** Feeds one drained message; messages that are not from a Postgres process are passed over. */
@@ -141,9 +158,13 @@ public final class WriteTally {
         if (session.isPresent() && line.isPresent() && !seen.add(session.get() + "/" + line.get())) {
             return;
         }
-        if (entry.applicationName().filter(VERIFIER_APPLICATION::equals).isPresent()
-                && commands.equals(Set.of("INSERT")) && TRACER_TAG.matcher(entry.statement()).find()) {
-            tracerInserts++;
+        Optional<VerifierWrites.Kind> verifier = VerifierWrites.recognise(entry, commands, restrictedRole);
+        if (verifier.isPresent()) {
+            if (verifier.get() == VerifierWrites.Kind.TRACER) {
+                tracerInserts++;
+            } else {
+                probeStatements++;
+            }
             return;
         }
         if (entry.user().isEmpty()) {
@@ -151,8 +172,9 @@ public final class WriteTally {
             return;
         }
         String role = entry.user().get();
+        long marked = entry.readings().stream().anyMatch(VerifierWrites::carriesMark) ? 1 : 0;
         written.forEach((table, cmds) -> writers.computeIfAbsent(table, k -> new TreeMap<>()).merge(role,
-                new Writer(table, role, 1, entry.timestamp(), cmds), WriteTally::add));
+                new Writer(table, role, 1, entry.timestamp(), cmds, marked), WriteTally::add));
     }
 
     /** Whether a watched table's name occurs in the text at all, in any case (a quoted name keeps its own). */
@@ -172,7 +194,8 @@ public final class WriteTally {
         Set<String> commands = new TreeSet<>(a.commands());
         commands.addAll(b.commands());
         return new Writer(a.table(), a.role(), a.statements() + b.statements(),
-                a.newest().isAfter(b.newest()) ? a.newest() : b.newest(), commands);
+                a.newest().isAfter(b.newest()) ? a.newest() : b.newest(), commands,
+                a.verifierMarked() + b.verifierMarked());
     }
 
     /** Table, then role, to what it wrote. */
@@ -195,8 +218,13 @@ public final class WriteTally {
         return writesWithoutUser;
     }
 
-    /** The verifier's own tracer INSERTs, left out. */
+    /** smoke's tracer INSERTs logged by the restricted role, left out. */
     public long tracerInserts() {
         return tracerInserts;
+    }
+
+    /** doctor's probe statements logged by the restricted role, left out. */
+    public long probeStatements() {
+        return probeStatements;
     }
 }

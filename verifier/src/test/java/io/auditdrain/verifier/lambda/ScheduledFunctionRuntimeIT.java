@@ -11,6 +11,7 @@ import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import io.auditdrain.testing.lambda.TerraformModule;
+import io.auditdrain.verifier.cli.DoctorCommand;
 import io.auditdrain.verifier.testsupport.DrainSimulator;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
 import io.auditdrain.verifier.testsupport.ReferenceDatabase;
@@ -141,7 +142,7 @@ class ScheduledFunctionRuntimeIT {
             assertTrue(run.get("SmokeLatency").asLong() >= 0);
             assertEquals(TERRAFORM.variableDefault("metrics_namespace"),
                     run.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText());
-            assertEquals(22, lines.stream().filter(l -> "verification_check".equals(l.path("event").asText())).count(),
+            assertEquals(DoctorCommand.checks().size(), lines.stream().filter(l -> "verification_check".equals(l.path("event").asText())).count(),
                     runtime.output());
             assertFalse(runtime.output().contains(db.appPassword()), "the password never reaches the log");
         }

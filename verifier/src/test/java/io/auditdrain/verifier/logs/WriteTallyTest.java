@@ -19,7 +19,7 @@ class WriteTallyTest {
             new WriteTally.Table("public", "customer_audit_events", "customer_audit_events"),
             new WriteTally.Table("public", "users_history", "users_history"));
 
-    private final WriteTally tally = new WriteTally(AUDIT, T.minusSeconds(3600));
+    private final WriteTally tally = new WriteTally(AUDIT, T.minusSeconds(3600), "raptor_app");
     private long logLine = 1;
 
     private void log(Instant time, long pid, String user, String application, String severityAndText) {
@@ -115,15 +115,70 @@ class WriteTallyTest {
     }
 
     @Test
-    void the_verifiers_own_tracer_insert_is_not_a_writer() {
+    void the_restricted_roles_own_tracer_insert_is_counted_apart() {
+        log(T, 10, "raptor_app", "auditdrain-verifier", "LOG:  statement: INSERT INTO customer_audit_events (id)"
+                + " VALUES ('pgaudit-smoke-1767225600-abcdefghij')");
+        tally.finish();
+        assertEquals(1, tally.tracerInserts());
+        assertTrue(tally.writers().isEmpty(), tally.writers().toString());
+    }
+
+    @Test
+    void an_owners_insert_posing_as_the_verifiers_tracer_counts_against_the_owner() {
+        // The verifier's application name and a tracer-shaped id: text anyone can write.
         log(T, 10, "audit_owner", "auditdrain-verifier", "LOG:  statement: INSERT INTO customer_audit_events (id)"
                 + " VALUES ('pgaudit-smoke-1767225600-abcdefghij')");
-        // The same application name does not excuse anything else.
+        Map<String, WriteTally.Writer> writers = writersOf("customer_audit_events");
+        assertEquals(0, tally.tracerInserts());
+        assertEquals(1, writers.get("audit_owner").statements());
+        assertEquals(1, writers.get("audit_owner").verifierMarked());
+    }
+
+    @Test
+    void a_multi_row_insert_carrying_one_tracer_row_counts_against_the_owner() {
+        log(T, 10, "audit_owner", "auditdrain-verifier", "LOG:  statement: INSERT INTO customer_audit_events (id,"
+                + " action) VALUES ('pgaudit-smoke-1767225600-abcdefghij', 'smoke'), ('real-1', 'refund.approved')");
+        assertEquals(1, writersOf("customer_audit_events").get("audit_owner").statements());
+        assertEquals(0, tally.tracerInserts());
+    }
+
+    @Test
+    void the_restricted_roles_probe_statements_are_counted_apart_and_the_owners_are_not() {
+        String probe = "LOG:  statement: /* auditdrain-probe-1767225600-abcdefghij */ UPDATE public.users_history AS p"
+                + " SET operation = 'x' WHERE tableoid = 16400::oid AND ctid = '(0,1)'::tid";
+        log(T, 10, "raptor_app", "auditdrain-verifier", probe);
+        log(T, 11, "audit_owner", "auditdrain-verifier", probe);
+        Map<String, WriteTally.Writer> writers = writersOf("users_history");
+        assertEquals(1, tally.probeStatements());
+        assertEquals(Set.of("audit_owner"), writers.keySet());
+        assertEquals(Set.of("UPDATE"), writers.get("audit_owner").commands());
+    }
+
+    @Test
+    void the_verifiers_application_name_excuses_nothing_else() {
         log(T, 10, "audit_owner", "auditdrain-verifier", "LOG:  statement: DELETE FROM customer_audit_events"
                 + " WHERE id = 'pgaudit-smoke-1767225600-abcdefghij'");
+        log(T, 10, "raptor_app", "auditdrain-verifier", "LOG:  statement: DELETE FROM customer_audit_events"
+                + " WHERE id = 'pgaudit-smoke-1767225600-abcdefghij'");
         Map<String, WriteTally.Writer> writers = writersOf("customer_audit_events");
-        assertEquals(1, tally.tracerInserts());
         assertEquals(Set.of("DELETE"), writers.get("audit_owner").commands());
+        assertEquals(Set.of("DELETE"), writers.get("raptor_app").commands());
+        assertEquals(0, tally.tracerInserts());
+    }
+
+    @Test
+    void a_write_through_a_view_counts_against_the_table_it_reads() {
+        WriteTally viaView = new WriteTally(List.of(
+                new WriteTally.Table("public", "customer_audit_events", "public.customer_audit_events"),
+                new WriteTally.Table("reports", "recent_events", "public.customer_audit_events")),
+                T.minusSeconds(3600), "raptor_app");
+        Prefix prefix = Prefix.at(T, 30, 1, "audit_owner", "web.1");
+        for (String line : HerokuPostgresLines.standard().messages(T, prefix, 1, "LOG:  statement: INSERT INTO"
+                + " reports.recent_events (id) VALUES ('forged')")) {
+            viaView.accept(LogplexMessage.parse(line).orElseThrow());
+        }
+        viaView.finish();
+        assertEquals(1, viaView.writers().get("public.customer_audit_events").get("audit_owner").statements());
     }
 
     @Test

@@ -75,6 +75,17 @@ public final class DoctorFixture {
         return VerifierRun.run(environment(), args.toArray(String[]::new));
     }
 
+    /**
+     * {@code doctor --json} against the reference database alone (no app, no store: the bucket, drain and writers
+     * checks skip), with the role's own URL and the owner's in the environment, for tests that judge the database.
+     */
+    public static VerifierRun databaseOnly(ReferenceDatabase db, String... extra) {
+        List<String> args = new ArrayList<>(List.of("doctor", "--json"));
+        args.addAll(List.of(extra));
+        return VerifierRun.run(Map.of("AUDITDRAIN_APP_DATABASE_URL", db.appUrl(), "DATABASE_URL", db.ownerUrl()),
+                args.toArray(String[]::new));
+    }
+
     public static Map<String, JsonNode> checks(VerifierRun run) {
         Map<String, JsonNode> checks = new LinkedHashMap<>();
         run.json().get("checks").forEach(c -> checks.put(c.get("name").asText(), c));

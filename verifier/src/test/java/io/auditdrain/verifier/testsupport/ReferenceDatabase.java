@@ -74,7 +74,6 @@ public final class ReferenceDatabase {
             ALTER DATABASE auditdrain RESET session_replication_role;
             ALTER DATABASE auditdrain RESET log_min_messages;
             DROP SCHEMA IF EXISTS drift CASCADE;
-            DROP TABLE IF EXISTS drift_invoices, drift_refunds CASCADE;
             DO $$
             DECLARE f regprocedure;
             BEGIN
@@ -83,6 +82,32 @@ public final class ReferenceDatabase {
                 END LOOP;
             END
             $$;
+            DO $$
+            DECLARE x record;
+            BEGIN
+                FOR x IN SELECT n.nspname, w.rulename, c.relname FROM pg_rewrite w
+                         JOIN pg_class c ON c.oid = w.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE w.rulename LIKE 'drift\\_%' LOOP
+                    EXECUTE format('DROP RULE %I ON %I.%I', x.rulename, x.nspname, x.relname);
+                END LOOP;
+                FOR x IN SELECT n.nspname, t.tgname, c.relname FROM pg_trigger t
+                         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE t.tgname LIKE 'drift\\_%' LOOP
+                    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I.%I', x.tgname, x.nspname, x.relname);
+                END LOOP;
+                FOR x IN SELECT format('%I.%I', n.nspname, c.relname) AS name,
+                                CASE c.relkind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END AS kind
+                         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE c.relname LIKE 'drift\\_%' AND c.relkind IN ('r', 'p', 'v') AND n.nspname = 'public'
+                         ORDER BY c.relkind = 'v' DESC LOOP
+                    EXECUTE format('DROP %s IF EXISTS %s CASCADE', x.kind, x.name);
+                END LOOP;
+            END
+            $$;
+            DROP TABLE IF EXISTS audit_archival_runs CASCADE;
+            DROP SCHEMA IF EXISTS raptor_app CASCADE;
+            REVOKE CREATE ON DATABASE auditdrain FROM raptor_app, PUBLIC;
+            ALTER ROLE raptor_app RESET search_path;
             REVOKE ALL ON TABLE users, sessions, passkeys FROM PUBLIC;
             REVOKE CREATE ON SCHEMA public FROM raptor_app, PUBLIC;
             ALTER TABLE customer_audit_events DISABLE ROW LEVEL SECURITY;
@@ -106,6 +131,25 @@ public final class ReferenceDatabase {
                 throw new IllegalStateException("migration " + migration.getFileName() + " failed", e);
             }
         }
+    }
+
+    /**
+     * A new application table captured as the reference ones are: {@code name (columns)} owned by the owner, its
+     * {@code name_history} shaped like the reference history tables, a trigger {@code name_capture} calling the
+     * reference capture function, and the grant matrix's blocks B, C and D for them. Name it {@code drift_*}, so that
+     * {@link #reset()} drops it.
+     */
+    public void addCapturedTable(String name, String columns) {
+        sql("CREATE TABLE " + name + " (" + columns + ");"
+                + " CREATE TABLE " + name + "_history (history_id bigserial PRIMARY KEY, operation text NOT NULL,"
+                + " changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL DEFAULT current_user,"
+                + " row_data jsonb NOT NULL);"
+                + " ALTER TABLE " + name + " OWNER TO audit_owner; ALTER TABLE " + name + "_history OWNER TO audit_owner;"
+                + " CREATE TRIGGER " + name + "_capture AFTER INSERT OR UPDATE OR DELETE ON " + name
+                + " FOR EACH ROW EXECUTE FUNCTION fn_capture_history();"
+                + " GRANT SELECT, INSERT, UPDATE, DELETE ON " + name + " TO raptor_app;"
+                + " GRANT INSERT, SELECT ON " + name + "_history TO raptor_app;"
+                + " GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO raptor_app;");
     }
 
     /** Runs SQL as the superuser in the reference database. */
