@@ -147,7 +147,7 @@ class SearchIT {
         VerifierRun csv = search("--table", TABLE, "--role", "raptor_app", "--format", "csv");
         csv.assertExit(0, "csv");
         assertTrue(csv.out().startsWith("timestamp,pid,session_id,log_line,user,database,application_name,kind,"
-                + "duration_ms,statement,parameters,key,incomplete\n"), csv.out());
+                + "duration_ms,statement,parameters,key,incomplete,verifier\n"), csv.out());
         assertTrue(csv.out().lines().skip(1).allMatch(row -> row.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z,.*")),
                 "times with milliseconds: " + csv.out().lines().map(r -> r.substring(0, Math.min(30, r.length())))
                         .toList());

@@ -68,6 +68,17 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Only statements whose text or bind parameters contain TEXT (case-sensitive).")
     String contains;
 
+    @Option(names = "--verifier-role", paramLabel = "ROLE",
+            description = "The restricted role smoke and doctor run as: its tracer INSERTs and doctor's capture-probe"
+                    + " statements, logged by ROLE and by no other role, are marked (text: [verifier tracer],"
+                    + " [verifier probe]; jsonl and csv: the verifier field). The same text logged by another role"
+                    + " is that role's write, never marked.")
+    String verifierRole;
+
+    @Option(names = "--without-verifier",
+            description = "Leave the statements --verifier-role marks out of the records.")
+    boolean withoutVerifier;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text, jsonl (one JSON object per line) or csv (default: ${DEFAULT-VALUE}).")
     String format;
@@ -87,9 +98,14 @@ public final class SearchCommand implements Callable<Integer> {
             case "csv" -> MatchFormat.CSV;
             default -> throw new ConfigurationException("--format must be text, jsonl or csv: " + format);
         };
+        if (withoutVerifier && verifierRole == null) {
+            throw new ConfigurationException("--without-verifier needs --verifier-role: the verifier's statements are"
+                    + " recognised only where its role logged them");
+        }
         ArchiveSearch.Criteria criteria = new ArchiveSearch.Criteria(range.from(), end,
                 Optional.ofNullable(table).map(SqlIdentifier::of), Optional.ofNullable(role).map(r ->
-                        SqlIdentifier.role(r).name()), Optional.ofNullable(contains).filter(c -> !c.isEmpty()), margin);
+                        SqlIdentifier.role(r).name()), Optional.ofNullable(contains).filter(c -> !c.isEmpty()), margin,
+                Optional.ofNullable(verifierRole).map(r -> SqlIdentifier.role(r).name()), withoutVerifier);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ArchiveReader store = ArchiveReader.open(target.store(), cli.environment())) {

@@ -9,12 +9,14 @@ import io.auditdrain.verifier.db.SqlIdentifier;
 import io.auditdrain.verifier.db.SqlText;
 import io.auditdrain.verifier.logs.LoggedMessage;
 import io.auditdrain.verifier.logs.PostgresLogEntry;
+import io.auditdrain.verifier.logs.VerifierWrites;
 import io.auditdrain.verifier.store.ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +47,26 @@ public final class ArchiveSearch {
      * @param table    only statements that write this table (INSERT, UPDATE, DELETE, TRUNCATE, COPY, MERGE)
      * @param role     only statements of this login role ({@code user="..."})
      * @param contains only statements (or their parameters) that contain this text
+     * @param verifierRole    the restricted role the verifier runs as: its tracer and probe statements, logged by
+     *                        that role (and only by it), are marked in {@link Match#verifier()}
+     * @param withoutVerifier leave those statements out
      */
     public record Criteria(Instant from, Instant to, Optional<SqlIdentifier> table, Optional<String> role,
-                           Optional<String> contains, Duration margin) {
+                           Optional<String> contains, Duration margin, Optional<String> verifierRole,
+                           boolean withoutVerifier) {
         public Criteria {
             if (!from.isBefore(to)) {
                 throw new IllegalArgumentException("--from must be before --to");
             }
+            if (withoutVerifier && verifierRole.isEmpty()) {
+                throw new IllegalArgumentException("leaving out the verifier's statements needs its role");
+            }
+        }
+
+        /** No statement marked as the verifier's. */
+        public Criteria(Instant from, Instant to, Optional<SqlIdentifier> table, Optional<String> role,
+                        Optional<String> contains, Duration margin) {
+            this(from, to, table, role, contains, margin, Optional.empty(), false);
         }
     }
 
@@ -63,10 +78,12 @@ public final class ArchiveSearch {
      * @param parameters the bind values of an {@code execute} line (its DETAIL line), or null
      * @param keys       the objects its chunks were read from; the first holds its first chunk
      * @param incomplete why the statement is not whole (a chunk missing from the archive), or null when it is
+     * @param verifier   {@code tracer} or {@code probe} when it is the verifier's own write (smoke's tracer INSERT,
+     *                   doctor's capture probe) logged by the verifier's role, else null
      */
     public record Match(Instant timestamp, String pid, String sessionId, String logLine, String user, String database,
                         String applicationName, String kind, Double durationMs, String statement, String parameters,
-                        List<String> keys, String incomplete) {
+                        List<String> keys, String incomplete, String verifier) {
     }
 
     /**
@@ -255,11 +272,27 @@ public final class ArchiveSearch {
                 && (parameters == null || !parameters.contains(c.contains().get()))) {
             return Optional.empty();
         }
+        String verifier = c.verifierRole().flatMap(r -> VerifierWrites.recognise(entry, commands(entry), r))
+                .map(k -> k.name().toLowerCase(Locale.ROOT)).orElse(null);
+        if (verifier != null && c.withoutVerifier()) {
+            return Optional.empty();
+        }
         return Optional.of(new Match(entry.timestamp(), entry.pid().orElse(null), entry.sessionId().orElse(null),
                 entry.logLine().orElse(null), entry.user().orElse(null), entry.database().orElse(null),
                 entry.applicationName().orElse(null), entry.kind().name().toLowerCase(Locale.ROOT),
                 entry.durationMs(), entry.statement(), parameters, List.copyOf(completed.keys()),
-                completed.incomplete()));
+                completed.incomplete(), verifier));
+    }
+
+    /** What the statement does to tables (INSERT, UPDATE, ...), as writers reads it. */
+    private static Set<String> commands(PostgresLogEntry entry) {
+        Set<String> commands = new HashSet<>();
+        for (String reading : entry.readings()) {
+            for (SqlText.TableWrite w : SqlText.writes(reading)) {
+                commands.add(w.command());
+            }
+        }
+        return commands;
     }
 
     /**
@@ -275,7 +308,7 @@ public final class ArchiveSearch {
         LoggedMessage first = completed.lines().get(0);
         String pid = first.procId().startsWith("postgres.") ? first.procId().substring("postgres.".length()) : null;
         return Optional.of(new Match(completed.time(), pid, null, null, null, null, null, "fragment", null,
-                first.compact(), null, List.copyOf(completed.keys()), completed.incomplete()));
+                first.compact(), null, List.copyOf(completed.keys()), completed.incomplete(), null));
     }
 
     /**

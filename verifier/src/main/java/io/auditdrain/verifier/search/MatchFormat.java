@@ -20,7 +20,7 @@ public enum MatchFormat {
     CSV;
 
     static final List<String> COLUMNS = List.of("timestamp", "pid", "session_id", "log_line", "user", "database",
-            "application_name", "kind", "duration_ms", "statement", "parameters", "key", "incomplete");
+            "application_name", "kind", "duration_ms", "statement", "parameters", "key", "incomplete", "verifier");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -38,12 +38,13 @@ public enum MatchFormat {
 
     public void print(PrintWriter out, ArchiveSearch.Match m) {
         switch (this) {
-            case TEXT -> out.printf("%s  %s@%s  pid %s  session %s  %s%s%s%s  (%s)%n", time(m.timestamp()),
+            case TEXT -> out.printf("%s  %s@%s  pid %s  session %s  %s%s%s%s%s  (%s)%n", time(m.timestamp()),
                     orDash(m.user()),
                     orDash(m.database()), orDash(m.pid()), orDash(m.sessionId()), m.kind().equals("statement") ? ""
                             : m.kind() + ": ", PrintableText.escape(m.statement()), m.parameters() == null ? ""
                             : "  [parameters: " + PrintableText.escape(m.parameters()) + "]", m.incomplete() == null
-                            ? "" : "  [INCOMPLETE: " + m.incomplete() + "]", String.join(", ", m.keys()));
+                            ? "" : "  [INCOMPLETE: " + m.incomplete() + "]", m.verifier() == null ? ""
+                            : "  [verifier " + m.verifier() + "]", String.join(", ", m.keys()));
             case JSONL -> out.println(JsonOutput.write(fields(m)));
             case CSV -> {
                 StringBuilder row = new StringBuilder();
@@ -73,6 +74,7 @@ public enum MatchFormat {
         f.put("parameters", m.parameters());
         f.put("key", m.keys().get(0));
         f.put("incomplete", m.incomplete());
+        f.put("verifier", m.verifier());
         return f;
     }
 

@@ -280,9 +280,9 @@ class ArchiveSearchTest {
         Instant whole = Instant.parse("2026-03-14T12:00:00Z");
         Instant later = Instant.parse("2026-03-14T12:00:00.5Z");
         ArchiveSearch.Match a = new ArchiveSearch.Match(whole, "9", "s.9", "1", "u", "d", "a", "statement", null,
-                "INSERT INTO t VALUES (1)", null, List.of("k"), null);
+                "INSERT INTO t VALUES (1)", null, List.of("k"), null, null);
         ArchiveSearch.Match b = new ArchiveSearch.Match(later, "9", "s.9", "2", "u", "d", "a", "statement", null,
-                "INSERT INTO t VALUES (2)", null, List.of("k"), null);
+                "INSERT INTO t VALUES (2)", null, List.of("k"), null, null);
         StringWriter csv = new StringWriter();
         PrintWriter out = new PrintWriter(csv, true);
         MatchFormat.CSV.print(out, a);
@@ -291,6 +291,37 @@ class ArchiveSearchTest {
         assertTrue(rows[0].startsWith("2026-03-14T12:00:00.000Z,") && rows[1].startsWith("2026-03-14T12:00:00.500Z,"),
                 csv.toString());
         assertTrue(rows[0].compareTo(rows[1]) < 0, "as text too");
+    }
+
+    @Test
+    void the_verifiers_tracer_and_probe_are_marked_only_where_its_role_logged_them() {
+        Instant t = Instant.parse("2026-03-14T12:00:00Z");
+        String tracer = "INSERT INTO " + AUDIT + " (id) VALUES ('pgaudit-smoke-1773489600-abcdefghij')";
+        String probe = "/* auditdrain-probe-1773489600-abcdefghij */ DELETE FROM users WHERE id = -1";
+        objects.write(APP, t, List.of(
+                chunk(t, 1, 1, 1, prefix(t, 1, 1, "raptor_app") + "LOG:  statement: " + tracer),
+                chunk(t, 1, 2, 1, prefix(t, 1, 2, "raptor_app") + "LOG:  statement: " + probe),
+                chunk(t, 2, 1, 1, prefix(t, 2, 1, "raptor_owner") + "LOG:  statement: " + tracer),
+                chunk(t, 2, 2, 1, prefix(t, 2, 2, "raptor_owner") + "LOG:  statement: " + probe),
+                chunk(t, 3, 1, 1, prefix(t, 3, 1, "raptor_app") + "LOG:  statement: INSERT INTO " + AUDIT
+                        + " (id) VALUES ('evt-1')")));
+        Instant to = t.plusSeconds(1);
+        List<ArchiveSearch.Match> marked = new ArrayList<>();
+        new ArchiveSearch(new DirectoryArchiveReader(dir), APP, ArchiveSearch.Progress.NONE).search(
+                new ArchiveSearch.Criteria(t, to, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Duration.ofMinutes(5), Optional.of("raptor_app"), false), marked::add);
+        assertEquals(List.of("raptor_app tracer", "raptor_app probe", "raptor_owner null", "raptor_owner null",
+                "raptor_app null"), marked.stream().map(m -> m.user() + " " + m.verifier()).toList());
+
+        List<ArchiveSearch.Match> without = new ArrayList<>();
+        new ArchiveSearch(new DirectoryArchiveReader(dir), APP, ArchiveSearch.Progress.NONE).search(
+                new ArchiveSearch.Criteria(t, to, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Duration.ofMinutes(5), Optional.of("raptor_app"), true), without::add);
+        assertEquals(List.of("raptor_owner", "raptor_owner", "raptor_app"),
+                without.stream().map(ArchiveSearch.Match::user).toList(), "the owner's disguised writes stay");
+
+        assertTrue(search(t, to, Optional.empty(), Optional.empty(), Optional.empty()).stream()
+                .allMatch(m -> m.verifier() == null), "nothing is marked without the verifier's role");
     }
 
     @Test
@@ -308,20 +339,20 @@ class ArchiveSearchTest {
     void csv_quotes_what_needs_it_and_json_lines_hold_one_object_each() {
         ArchiveSearch.Match m = new ArchiveSearch.Match(Instant.parse("2026-03-14T12:00:00Z"), "9", "s.9", "2",
                 "raptor_app", "d1abc", "web.1", "statement", null, "INSERT INTO t (a, b) VALUES ('say \"hi\"',\n1)",
-                null, List.of("logs/a/2026/03/14/x.gz"), null);
+                null, List.of("logs/a/2026/03/14/x.gz"), null, null);
         StringWriter csv = new StringWriter();
         MatchFormat.CSV.start(new PrintWriter(csv, true));
         MatchFormat.CSV.print(new PrintWriter(csv, true), m);
         assertEquals("timestamp,pid,session_id,log_line,user,database,application_name,kind,duration_ms,statement,"
-                + "parameters,key,incomplete\n2026-03-14T12:00:00.000Z,9,s.9,2,raptor_app,d1abc,web.1,statement,,\"INSERT"
-                + " INTO t (a, b) VALUES ('say \"\"hi\"\"',\n1)\",,logs/a/2026/03/14/x.gz,\n",
+                + "parameters,key,incomplete,verifier\n2026-03-14T12:00:00.000Z,9,s.9,2,raptor_app,d1abc,web.1,statement,,"
+                + "\"INSERT INTO t (a, b) VALUES ('say \"\"hi\"\"',\n1)\",,logs/a/2026/03/14/x.gz,,\n",
                 csv.toString().replace("\r\n", "\n"));
         StringWriter jsonl = new StringWriter();
         MatchFormat.JSONL.print(new PrintWriter(jsonl, true), m);
         assertEquals("{\"timestamp\":\"2026-03-14T12:00:00.000Z\",\"pid\":\"9\",\"session_id\":\"s.9\",\"log_line\":\"2\","
                 + "\"user\":\"raptor_app\",\"database\":\"d1abc\",\"application_name\":\"web.1\",\"kind\":\"statement\","
                 + "\"duration_ms\":null,\"statement\":\"INSERT INTO t (a, b) VALUES ('say \\\"hi\\\"',\\n1)\","
-                + "\"parameters\":null,\"key\":\"logs/a/2026/03/14/x.gz\",\"incomplete\":null}\n",
+                + "\"parameters\":null,\"key\":\"logs/a/2026/03/14/x.gz\",\"incomplete\":null,\"verifier\":null}\n",
                 jsonl.toString().replace("\r\n", "\n"));
         StringWriter text = new StringWriter();
         MatchFormat.TEXT.print(new PrintWriter(text, true), m);
