@@ -349,7 +349,7 @@ variable "verifier_memory_mb" {
 }
 
 variable "verifier_environment" {
-  description = "More verifier variables for the scheduled run, for a schema other than the reference one: AUDITDRAIN_AUDIT_TABLES, AUDITDRAIN_HISTORY_TRIGGERS, AUDITDRAIN_MIGRATION_TABLES, AUDITDRAIN_ALLOWED_WRITERS, AUDITDRAIN_TABLE, AUDITDRAIN_SMOKE_STATEMENT, AUDITDRAIN_SMOKE_TIMEOUT. Never a database URL."
+  description = "More verifier variables for the scheduled run, for a schema other than the reference one: AUDITDRAIN_AUDIT_TABLES, AUDITDRAIN_HISTORY_TRIGGERS (both add to what doctor finds), AUDITDRAIN_PROBE_VALUES (values the capture probe cannot choose itself), AUDITDRAIN_MIGRATION_TABLES, AUDITDRAIN_ALLOWED_WRITERS, AUDITDRAIN_TABLE, AUDITDRAIN_SMOKE_STATEMENT, AUDITDRAIN_SMOKE_TIMEOUT. Never a database URL."
   type        = map(string)
   default     = {}
 
