@@ -130,6 +130,12 @@ public final class VerifierCli implements Runnable {
         }
     }
 
+    /** This verifier's version, from the jar's manifest ({@code development build} outside the jar). */
+    public static String version() {
+        String v = VerifierCli.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
     /** The version from the jar's manifest. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
