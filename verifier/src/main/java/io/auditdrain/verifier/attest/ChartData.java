@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * What the report's charts draw, derived from the attestation alone: runs per day (passed, failed, missing), a
- * timeline of gaps and failures, smoke's latency per day, and the archive's intervals per day (valid, with a finding,
+ * timeline of gaps and failures, smoke's median and worst latency per day, and the archive's intervals per day (valid, with a finding,
  * neither). Embedded in the page as JSON; the page's script hands it to Chart.js.
  */
 record ChartData(long from, long to, List<String> days, List<Integer> passed, List<Integer> failed,
-                 List<Long> missing, List<Double> latencyMedian, List<Double> latencyP99, List<Double> latencyWorst,
+                 List<Long> missing, List<Double> latencyMedian, List<Double> latencyWorst,
                  List<Span> gaps, List<Span> failures, List<String> integrityDays, List<Integer> valid,
                  List<Integer> withFindings, List<Integer> otherIntervals) {
 
@@ -24,7 +24,6 @@ record ChartData(long from, long to, List<String> days, List<Integer> passed, Li
         List<Integer> failed = new ArrayList<>();
         List<Long> missing = new ArrayList<>();
         List<Double> median = new ArrayList<>();
-        List<Double> p99 = new ArrayList<>();
         List<Double> worst = new ArrayList<>();
         for (ContinuousProofSection.Day d : p.days()) {
             days.add(d.day().toString());
@@ -32,7 +31,6 @@ record ChartData(long from, long to, List<String> days, List<Integer> passed, Li
             failed.add(d.failed());
             missing.add(Math.max(0, d.expected() - d.passed() - d.failed()));
             median.add(seconds(d.latencyMedianMs()));
-            p99.add(seconds(d.latencyP99Ms()));
             worst.add(seconds(d.latencyWorstMs()));
         }
         List<Span> gaps = p.gaps().stream().map(g -> new Span(g.start().toEpochMilli(), g.end().toEpochMilli(),
@@ -52,7 +50,7 @@ record ChartData(long from, long to, List<String> days, List<Integer> passed, Li
             other.add(d.other());
         }
         return new ChartData(a.from().toEpochMilli(), a.to().toEpochMilli(), days, passed, failed, missing, median,
-                p99, worst, gaps, failures, integrityDays, valid, findings, other);
+                worst, gaps, failures, integrityDays, valid, findings, other);
     }
 
     private static Double seconds(Long ms) {

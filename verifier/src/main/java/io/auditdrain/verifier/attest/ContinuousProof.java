@@ -160,8 +160,7 @@ public final class ContinuousProof {
                     .sorted().toArray();
             boolean timed = latencies.length > 0;
             days.add(new ContinuousProofSection.Day(day, expected, passed, list.size() - passed,
-                    timed ? percentile(latencies, 50) : null, timed ? percentile(latencies, 99) : null,
-                    timed ? latencies[latencies.length - 1] : null));
+                    timed ? percentile(latencies, 50) : null, timed ? latencies[latencies.length - 1] : null));
         });
         return days;
     }

@@ -7,6 +7,7 @@ import io.auditdrain.verifier.store.S3ArchiveReader;
 import io.auditdrain.verifier.store.StoredObject;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,9 +79,10 @@ abstract class ProofArchive {
         }
 
         /**
-         * Lists each day's prefix of the period: a day holds about a hundred records, so one page each. (A key
-         * marker inside a day would save a few requests, but moto drops the first key after a marker that is not
-         * itself a key, and such a listing is the attestation's whole view of the records.)
+         * Lists the prefix of each month of the period, every page: a month holds about 3,000 records at the default
+         * interval, so a quarter is a dozen requests. (Starting at a key marker inside a month would save a few, but
+         * moto drops the first key after a marker that is not itself a key, and this listing is the attestation's
+         * whole view of the records.)
          */
         @Override
         List<Listed> list(String app, Instant from, Instant to) {
@@ -88,9 +90,11 @@ abstract class ProofArchive {
             String end = ProofKeyLayout.startAfter(app, to);
             Map<String, List<Version>> versions = new TreeMap<>();
             Map<String, Instant> deleted = new TreeMap<>();
-            LocalDate last = LocalDate.ofInstant(to.minusMillis(1), ZoneOffset.UTC);
-            for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC); !day.isAfter(last); day = day.plusDays(1)) {
-                String prefix = ProofKeyLayout.dayPrefix(app, day);
+            YearMonth last = YearMonth.from(LocalDate.ofInstant(to.minusMillis(1), ZoneOffset.UTC));
+            for (YearMonth month = YearMonth.from(LocalDate.ofInstant(from, ZoneOffset.UTC)); !month.isAfter(last);
+                    month = month.plusMonths(1)) {
+                String dayPrefix = ProofKeyLayout.dayPrefix(app, month.atDay(1));
+                String prefix = dayPrefix.substring(0, dayPrefix.length() - "01/".length());
                 try {
                     for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket)
                             .prefix(prefix))) {

@@ -23,7 +23,8 @@ import java.util.function.IntConsumer;
  */
 final class RunRecordReader {
 
-    private static final ReadAhead READER = new ReadAhead(8, 64);
+    /** Records are small: the time is S3's per request, so many at once. */
+    private static final ReadAhead READER = new ReadAhead(16, 128);
 
     /** What was read: the runs counted, the findings, and whether version histories were read. */
     record Result(List<RecordedRun> runs, List<RecordFinding> findings, boolean historiesRead, int keys) {

@@ -256,7 +256,7 @@ public final class AttestCommand implements Callable<Integer> {
     }
 
     private static String elapsed(long startedNanos) {
-        return Durations.format(Duration.ofSeconds(Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds()));
+        return ReportFormat.duration(Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
     }
 
     private static void printSummary(PrintWriter out, Attestation a, AttestationFiles files, boolean pdf) {

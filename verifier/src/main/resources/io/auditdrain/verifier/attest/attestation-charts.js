@@ -30,8 +30,8 @@
     type: 'bar',
     data: { labels: ['gaps', 'failures'], datasets: [
       { label: 'no run recorded', data: spans(data.gaps, 'gaps'), backgroundColor: MISSING, borderColor: INK,
-        borderWidth: 1, minBarLength: 4, barPercentage: 0.7, categoryPercentage: 1 },
-      { label: 'failure', data: spans(data.failures, 'failures'), backgroundColor: FAIL, minBarLength: 4,
+        borderWidth: 1, minBarLength: 6, barPercentage: 0.7, categoryPercentage: 1 },
+      { label: 'failure', data: spans(data.failures, 'failures'), backgroundColor: FAIL, minBarLength: 6,
         barPercentage: 0.7, categoryPercentage: 1 } ] },
     options: { indexAxis: 'y', grouped: false,
       scales: { x: { type: 'linear', min: data.from, max: data.to, ticks: { maxTicksLimit: 10, callback: day } },
@@ -45,10 +45,8 @@
     data: { labels: data.days, datasets: [
       { label: 'median', data: data.latency_median, borderColor: PASS, backgroundColor: PASS, pointRadius: 0,
         borderWidth: 2, spanGaps: false },
-      { label: 'p99', data: data.latency_p99, borderColor: WARN, backgroundColor: WARN, pointRadius: 0,
-        borderWidth: 2 },
-      { label: 'worst', data: data.latency_worst, borderColor: FAIL, backgroundColor: FAIL, pointRadius: 0,
-        borderWidth: 1, borderDash: [4, 3] } ] },
+      { label: 'worst', data: data.latency_worst, borderColor: WARN, backgroundColor: WARN, pointRadius: 0,
+        borderWidth: 1.5 } ] },
     options: { scales: { x: { ticks: { maxTicksLimit: 12 } },
       y: { beginAtZero: true, title: { display: true, text: 'INSERT to archive, seconds' } } } }
   });

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class SyntheticEvidence {
 
-    /** The checks a doctor run reports (issue 10's list), each passing unless a window fails it. */
+    /** The checks a doctor run reports today, each passing unless a window fails it. */
     public static final List<String> CHECKS = List.of("role-can-log-in", "role-not-superuser",
             "role-cannot-create-roles", "role-cannot-bypass-rls", "role-owns-no-audit-table",
             "role-owns-no-capture-object", "audit-table-grants", "source-table-grants", "migration-table-grants",
