@@ -66,12 +66,24 @@ public final class AttestationBuilder {
         IntegritySection checked;
         WritersSection wrote;
         try {
-            Future<IntegritySection> integrityPart = parts.submit(() -> integrity.check(store, app, request.from(),
-                    request.to(), progress.intervalsDone::set));
-            Future<RunRecordReader.Result> recordsPart = parts.submit(() -> new RunRecordReader(store).read(app,
-                    request.from(), request.to(), progress.recordsListed::set, progress.recordsRead::set));
-            Future<WritersSection> writersPart = parts.submit(() -> writers.tally(store, app, request.from(),
-                    request.to(), progress.objectsListed::set, progress.objectsRead::set));
+            Future<IntegritySection> integrityPart = parts.submit(() -> {
+                IntegritySection s = integrity.check(store, app, request.from(), request.to(),
+                        progress.intervalsDone::set);
+                progress.integrityDone();
+                return s;
+            });
+            Future<RunRecordReader.Result> recordsPart = parts.submit(() -> {
+                RunRecordReader.Result r = new RunRecordReader(store).read(app, request.from(), request.to(),
+                        progress::recordsListed, progress.recordsRead::set);
+                progress.recordsDone();
+                return r;
+            });
+            Future<WritersSection> writersPart = parts.submit(() -> {
+                WritersSection s = writers.tally(store, app, request.from(), request.to(),
+                        progress.objectsListed::set, progress.objectsRead::set);
+                progress.writersDone();
+                return s;
+            });
             records = result(recordsPart);
             checked = result(integrityPart);
             wrote = result(writersPart);

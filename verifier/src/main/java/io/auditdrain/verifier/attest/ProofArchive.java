@@ -68,6 +68,7 @@ abstract class ProofArchive {
 
     /** A bucket: ListObjectVersions over the period's keys, GetObject of the version asked for. */
     private static final class Versioned extends ProofArchive {
+        private static final int PAGE = 10_000;
         private final S3ArchiveReader reader;
         private final S3Client s3;
         private final String bucket;
@@ -82,7 +83,8 @@ abstract class ProofArchive {
          * Lists the prefix of each month of the period, every page: a month holds about 3,000 records at the default
          * interval, so a quarter is a dozen requests. (Starting at a key marker inside a month would save a few, but
          * moto drops the first key after a marker that is not itself a key, and this listing is the attestation's
-         * whole view of the records.)
+         * whole view of the records.) A page asks for more keys than S3 gives (1,000 at most, whatever is asked):
+         * an emulator may answer a month in one page, and moto copies the whole bucket for every page it lists.
          */
         @Override
         List<Listed> list(String app, Instant from, Instant to) {
@@ -97,7 +99,7 @@ abstract class ProofArchive {
                 String prefix = dayPrefix.substring(0, dayPrefix.length() - "01/".length());
                 try {
                     for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket)
-                            .prefix(prefix))) {
+                            .prefix(prefix).maxKeys(PAGE))) {
                         for (ObjectVersion v : page.versions()) {
                             if (v.key().compareTo(start) > 0 && v.key().compareTo(end) < 0) {
                                 versions.computeIfAbsent(v.key(), k -> new ArrayList<>())

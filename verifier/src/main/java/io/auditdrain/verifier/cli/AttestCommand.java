@@ -233,7 +233,7 @@ public final class AttestCommand implements Callable<Integer> {
             } finally {
                 ticker.shutdownNow();
             }
-            err.printf("  read in %s: %s%n", elapsed(started), progress.line());
+            err.printf("  read in %s: %s%n  %s%n", elapsed(started), progress.line(), progress.timings());
             err.flush();
         }
         byte[] document = files.write(attestation);
