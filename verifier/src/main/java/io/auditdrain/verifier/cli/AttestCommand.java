@@ -92,21 +92,8 @@ public final class AttestCommand implements Callable<Integer> {
                     + " the interval plus this (default: half the interval).")
     Duration slack;
 
-    @Option(names = "--public-key", paramLabel = "FILE",
-            description = "The digests' exported public key (PEM or DER); repeat for a rotated key. Needs no KMS"
-                    + " rights.")
-    List<Path> publicKeys = new ArrayList<>();
-
-    @Option(names = "--key-id", paramLabel = "KEY",
-            description = "Instead of --public-key: the digests' KMS key, whose public key is read once"
-                    + " (kms:GetPublicKey). Env: AUDITDRAIN_DIGEST_KEY_ID.")
-    @FromEnvironment("AUDITDRAIN_DIGEST_KEY_ID")
-    String keyId;
-
-    @Option(names = "--pending", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
-            description = "An interval that ended less than this long ago may not have its digest yet (default:"
-                    + " ${DEFAULT-VALUE}).")
-    Duration pending;
+    @Mixin
+    DigestKeyOptions digestKeys;
 
     @Option(names = "--audit-tables", paramLabel = "TABLE", split = ",",
             defaultValue = DoctorCommand.DEFAULT_AUDIT_TABLES,
@@ -184,15 +171,10 @@ public final class AttestCommand implements Callable<Integer> {
         List<String> others = allowedWriters.stream().filter(w -> !w.isBlank())
                 .map(w -> SqlIdentifier.role(w).name()).toList();
         String restricted = SqlIdentifier.role(role).name();
-        ArchiveIntegrity integrity;
-        if (!publicKeys.isEmpty()) {
-            integrity = ArchiveIntegrity.withKeyFiles(publicKeys, pending, cli.clock());
-        } else if (keyId != null) {
-            integrity = ArchiveIntegrity.withKmsKey(keyId, cli.environment(), pending, cli.clock());
-        } else {
-            throw new ConfigurationException("give the digests' key: --public-key FILE (an exported key, no KMS"
-                    + " rights needed), or --key-id (or AUDITDRAIN_DIGEST_KEY_ID) to read it from KMS");
-        }
+        String keyId = digestKeys.keyId();
+        ArchiveIntegrity integrity = digestKeys.publicKeys().isEmpty()
+                ? ArchiveIntegrity.withKmsKey(keyId, cli.environment(), digestKeys.pending(), cli.clock())
+                : ArchiveIntegrity.withKeyFiles(digestKeys.publicKeys(), digestKeys.pending(), cli.clock());
         AccessSection.Matrix matrix = accessMatrix == null ? null : AccessMatrixFile.read(accessMatrix);
         ChromiumPdf printer = pdf ? ChromiumPdf.locate(chromium, cli.environment()) : null;
         for (String name : List.of(parameterPrefix, databaseUrlParameter)) {
