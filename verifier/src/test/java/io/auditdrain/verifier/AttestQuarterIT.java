@@ -132,6 +132,7 @@ class AttestQuarterIT {
                 "--from", "2026-07-01", "--to", "2026-10-01", "--public-key", key.toString(), "--access-matrix",
                 matrix.toString(), "--output", OUT.resolve("report.html").toString(), "--pdf");
         attestTook = Duration.ofNanos(System.nanoTime() - started);
+        // For a reader of the build folder; the time is measured in the bench (scripts/bench --only attest), not here.
         Files.writeString(OUT.resolve("attest-output.txt"), attest.output() + "\nwall time: " + attestTook + "\n");
         a = JSON.readTree(OUT.resolve("report.json").toFile()).get("attestation");
     }
@@ -151,7 +152,6 @@ class AttestQuarterIT {
         assertEquals(4, proof.get("failed").asInt(), "3 smoke failures (one record deleted) and 1 replaced by a PASS");
         assertEquals(runs.size() - 1 - 4, proof.get("passed").asInt());
         assertEquals(runs.size() - 1, a.get("runs").size());
-        assertTrue(attestTook.compareTo(Duration.ofMinutes(3)) < 0, "a quarter in " + attestTook);
     }
 
     @Test

@@ -29,7 +29,8 @@ import java.util.function.IntConsumer;
  * evidence. Nothing else of the attestation depends on verify-archive's classes.
  *
  * <p>Today's digests list the objects under {@code logs/} only: a run record under {@code proof/} is named with its
- * own SHA-256 and version, and {@link #evidence} says that no digest covers it.
+ * own SHA-256 and version, and {@link #evidence} says that no digest covers it. {@link #evidence} answers from the
+ * intervals {@link #check} found, so it is asked after it.
  */
 public final class ArchiveIntegrity {
 

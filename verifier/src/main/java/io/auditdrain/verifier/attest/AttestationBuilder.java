@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -97,7 +100,7 @@ public final class AttestationBuilder {
         ContinuousProofSection proof = ContinuousProof.compute(request.from(), request.to(), request.interval(),
                 request.slack(), runs, records.findings(), key -> integrity.evidence(Evidence.of(key)));
         List<Attestation.Run> runList = new ArrayList<>();
-        runs.stream().sorted(java.util.Comparator.comparing(RecordedRun::time)).forEach(r -> {
+        runs.stream().sorted(Comparator.comparing(RecordedRun::time)).forEach(r -> {
             String tracer = r.record().smoke().objectKey();
             runList.add(new Attestation.Run(r.time(), r.record().result(), r.record().failingChecks(),
                     r.record().smoke().latencyMs(), integrity.evidence(r.evidence()),
@@ -153,7 +156,7 @@ public final class AttestationBuilder {
                     + " in all)");
         }
         if (!proof.recordFindings().isEmpty()) {
-            java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+            Map<String, Integer> kinds = new TreeMap<>();
             proof.recordFindings().forEach(f -> kinds.merge(f.kind(), 1, Integer::sum));
             List<String> parts = new ArrayList<>();
             kinds.forEach((k, n) -> parts.add(n + " " + k));

@@ -1,7 +1,6 @@
 package io.auditdrain.verifier.attest;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -56,10 +55,6 @@ public final class ReportFormat {
         return (t.getEpochSecond() % 60 == 0 && t.getNano() == 0 ? MINUTE : SECOND).format(t) + " UTC";
     }
 
-    public static String day(LocalDate d) {
-        return d.toString();
-    }
-
     /** {@code 99.97%} of a whole, to two places, never rounded up to 100% while something is missing. */
     public static String percent(long part, long whole) {
         if (whole <= 0) {
@@ -70,10 +65,5 @@ public final class ReportFormat {
             p = 99.99;
         }
         return String.format(Locale.ROOT, "%.2f%%", p);
-    }
-
-    /** A day's start as the charts label it. */
-    public static long epochMillis(LocalDate d) {
-        return d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 }
