@@ -86,7 +86,7 @@ output "verifier_database_url_parameter" {
 }
 
 output "verifier_alarm_names" {
-  description = "The scheduled verification's alarms: smoke, checks and stopped (empty when it is off)."
+  description = "The scheduled verification's alarms: smoke, checks, record and stopped (empty when it is off)."
   value       = { for what, alarm in aws_cloudwatch_metric_alarm.verifier : what => alarm.alarm_name }
 }
 

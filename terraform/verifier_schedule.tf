@@ -1,7 +1,8 @@
 # The scheduled verification: the verifier jar as a second function, run by an EventBridge rule every
 # verifier_interval_minutes (15 by default), that INSERTs a tracer as the restricted role and finds it in the
-# bucket (smoke), then runs every doctor check, and writes EMF metrics. Three alarms notify the alarm topic:
-# smoke failed, a check failed, the run stopped. Off unless verifier_app is set.
+# bucket (smoke), then runs every doctor check, keeps a record of the run under proof/<app>/ (the evidence
+# verifier attest reads), and writes EMF metrics. Four alarms notify the alarm topic: smoke failed, a check
+# failed, the run's record could not be written, the run stopped. Off unless verifier_app is set.
 #
 # The restricted role's database URL is a SecureString that scripts/set-verifier-url writes, like the drain
 # secrets and under their key: Terraform never holds it, and the function reads it at each run. The key's
@@ -12,12 +13,14 @@
 # Least privilege, statement by statement (tests/verifier_schedule.tftest.hcl holds the list):
 #   ListAppLogs          s3:ListBucket on the bucket, only for prefixes under logs/<app>/
 #   ReadAppLogs          s3:GetObject under logs/<app>/ (smoke's tracer, drain-activity, writers)
+#   WriteRunRecords      s3:PutObject under proof/<app>/ only with If-None-Match (a record is never replaced)
 #   ReadBucketSettings   the five reads of doctor's bucket checks, on the bucket itself
 #   ReadDatabaseUrl      ssm:GetParameter on the one parameter
 #   DecryptDatabaseUrl   kms:Decrypt on the drain secrets' key (kms.tf), through SSM, for that parameter only
 #   WriteOwnLogs         its own log group (the reports and the metrics)
 #   DecryptLogObjects    kms:Decrypt through S3 on the bucket's key (only with bucket_kms_key_arn)
-# It cannot write or delete objects, change the bucket, or read any other parameter.
+# It cannot overwrite or delete objects, write anywhere but proof/<app>/, change the bucket, or read any
+# other parameter.
 
 locals {
   verifier_enabled = var.verifier_app != null
@@ -29,6 +32,7 @@ locals {
   verifier_log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.verifier_log_group_name}"
   verifier_parameter_arn  = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.verifier_database_url_parameter}"
   verifier_app_prefix     = "logs/${coalesce(var.verifier_app, "-")}/"
+  verifier_proof_prefix   = "proof/${coalesce(var.verifier_app, "-")}/"
 
   verifier_environment = merge(
     var.verifier_environment,
@@ -59,6 +63,15 @@ locals {
           Effect   = "Allow"
           Action   = ["s3:GetObject"]
           Resource = ["${local.bucket_arn}/${local.verifier_app_prefix}*"]
+        },
+        {
+          # One record per run, never replaced: a PutObject without If-None-Match is denied by IAM itself,
+          # as for the receiver under logs/ (iam.tf).
+          Sid       = "WriteRunRecords"
+          Effect    = "Allow"
+          Action    = ["s3:PutObject"]
+          Resource  = ["${local.bucket_arn}/${local.verifier_proof_prefix}*"]
+          Condition = { Null = { "s3:if-none-match" = "false" } }
         },
         {
           Sid    = "ReadBucketSettings"
@@ -154,6 +167,14 @@ locals {
       missing     = "notBreaching"
       description = "A doctor check of ${var.verifier_app} failed: the append-only guarantee or its archive is at risk. The failed checks and their fixes are in ${local.verifier_log_group_name}."
     }
+    record = {
+      metric      = "ProofRecordMissing"
+      statistic   = "Maximum"
+      comparison  = "GreaterThanOrEqualToThreshold"
+      periods     = 1
+      missing     = "notBreaching"
+      description = "The scheduled verification of ${var.verifier_app} could not keep its run's record under ${local.verifier_proof_prefix}: the period's attestation will show the run missing. The reason is in ${local.verifier_log_group_name}."
+    }
     stopped = {
       metric      = "Runs"
       statistic   = "Sum"
@@ -233,9 +254,10 @@ resource "aws_lambda_permission" "verifier_schedule" {
   source_arn    = aws_cloudwatch_event_rule.verifier[0].arn
 }
 
-# Three alarms to the alarm topic: smoke failed (its tracer did not reach the bucket, or it could not run), a
-# doctor check failed (each check is also its own metric, CheckFailed by App and Check), and the run stopped (no
-# finished run for two intervals: the function fails to start, times out, or is not invoked).
+# Four alarms to the alarm topic: smoke failed (its tracer did not reach the bucket, or it could not run), a
+# doctor check failed (each check is also its own metric, CheckFailed by App and Check), the run's record could
+# not be written (or a 412 left it unconfirmed), and the run stopped (no finished run for two intervals: the
+# function fails to start, times out, or is not invoked).
 resource "aws_cloudwatch_metric_alarm" "verifier" {
   for_each          = local.verifier_alarms
   alarm_name        = "${local.verifier_name}-${each.key}"

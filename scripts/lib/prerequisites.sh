@@ -8,7 +8,7 @@
 # command that installs it, and the script exits 2. Nothing is fetched from anywhere but the Debian mirror:
 # moto's server and the AWS CLI come from PyPI and terraform from HashiCorp, which these scripts never try.
 #
-# Tools: java mvn postgres (the server binaries) psql shellcheck python3 curl node npm moto_server aws terraform.
+# Tools: java mvn postgres (the server binaries) psql shellcheck python3 curl chromium node npm moto_server aws terraform.
 # Needs common.sh (log).
 
 _prerequisite_present() {
@@ -18,6 +18,10 @@ _prerequisite_present() {
         command -v initdb >/dev/null 2>&1
       ;;
     moto_server) [[ -n "${MOTO_SERVER:-}" && -x "$MOTO_SERVER" ]] || command -v moto_server >/dev/null 2>&1 ;;
+    chromium)
+      [[ -n "${AUDITDRAIN_CHROMIUM:-}" && -x "$AUDITDRAIN_CHROMIUM" ]] || command -v chromium >/dev/null 2>&1 ||
+        command -v chromium-browser >/dev/null 2>&1
+      ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }
@@ -29,7 +33,7 @@ _prerequisite_package() {
     mvn) printf 'maven' ;;
     postgres) printf 'postgresql-15' ;;
     psql) printf 'postgresql-client-15' ;;
-    shellcheck | python3 | curl | npm) printf '%s' "$1" ;;
+    shellcheck | python3 | curl | npm | chromium) printf '%s' "$1" ;;
     node) printf 'nodejs' ;;
     *) return 1 ;;
   esac
@@ -42,6 +46,7 @@ _prerequisite_description() {
     postgres) printf 'the PostgreSQL 15 server binaries (initdb, pg_ctl; PG_BINDIR points at another folder)' ;;
     psql) printf 'psql (the PostgreSQL client)' ;;
     moto_server) printf "moto_server (moto's S3/SSM emulator; MOTO_SERVER points at another path)" ;;
+    chromium) printf 'chromium (headless: the attestation report is rendered and printed in it; AUDITDRAIN_CHROMIUM points at another)' ;;
     aws) printf 'aws (the AWS CLI, from 2025-10 or later)' ;;
     terraform) printf 'terraform 1.11 or newer, with the hashicorp/aws 5.x provider in a filesystem mirror' ;;
     node) printf 'node (Node.js 18 or newer: the IAM policy simulator of scripts/check-deploy)' ;;

@@ -1,5 +1,5 @@
 # The scheduled verification (verifier_schedule.tf): off by default, one variable turns it on, and then a
-# function on an EventBridge schedule with a least-privilege role and three alarms to the alarm topic.
+# function on an EventBridge schedule with a least-privilege role and four alarms to the alarm topic.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -109,7 +109,7 @@ run "the_function_is_configured_by_environment_and_holds_no_database_url" {
   }
 }
 
-run "the_role_reads_only_the_apps_logs_the_bucket_settings_and_its_one_parameter" {
+run "the_role_reads_only_the_apps_logs_the_bucket_settings_and_its_one_parameter_and_adds_run_records" {
   command = plan
 
   variables {
@@ -121,6 +121,7 @@ run "the_role_reads_only_the_apps_logs_the_bucket_settings_and_its_one_parameter
     condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.verifier[0].policy).Statement : s.Action])) == toset([
       "s3:ListBucket",
       "s3:GetObject",
+      "s3:PutObject",
       "s3:GetBucketVersioning",
       "s3:GetBucketPublicAccessBlock",
       "s3:GetEncryptionConfiguration",
@@ -150,6 +151,18 @@ run "the_role_reads_only_the_apps_logs_the_bucket_settings_and_its_one_parameter
   assert {
     condition     = [for s in jsondecode(aws_iam_role_policy.verifier[0].policy).Statement : s.Resource if s.Sid == "ReadAppLogs"] == [["arn:aws:s3:::acme-auditdrain-logs/logs/acme-api-prod/*"]]
     error_message = "reading must be limited to the app's objects"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.verifier[0].policy).Statement : [s.Action, s.Resource, s.Condition] if s.Sid == "WriteRunRecords"] == [[
+      ["s3:PutObject"], ["arn:aws:s3:::acme-auditdrain-logs/proof/acme-api-prod/*"], { Null = { "s3:if-none-match" = "false" } }
+    ]]
+    error_message = "run records may only be created under the app's proof/ prefix, and only with If-None-Match"
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.verifier[0].policy).Statement : s if contains(s.Action, "s3:PutObject")]) == 1
+    error_message = "the run records' statement is the only one that writes"
   }
 
   assert {
@@ -193,7 +206,7 @@ run "a_bucket_key_adds_decryption_through_s3_only" {
   }
 }
 
-run "three_alarms_watch_smoke_the_checks_and_the_runs_themselves" {
+run "four_alarms_watch_smoke_the_checks_the_run_records_and_the_runs_themselves" {
   command = plan
 
   variables {
@@ -209,18 +222,19 @@ run "three_alarms_watch_smoke_the_checks_and_the_runs_themselves" {
 
   assert {
     condition = alltrue([
-      for alarm in [aws_cloudwatch_metric_alarm.verifier["smoke"], aws_cloudwatch_metric_alarm.verifier["checks"]] :
+      for alarm in [aws_cloudwatch_metric_alarm.verifier["smoke"], aws_cloudwatch_metric_alarm.verifier["checks"], aws_cloudwatch_metric_alarm.verifier["record"]] :
       alarm.namespace == "AuditDrain" && alarm.dimensions == tomap({ App = "acme-api-prod" }) && alarm.statistic == "Maximum" &&
       alarm.period == 1800 && alarm.evaluation_periods == 1 && alarm.comparison_operator == "GreaterThanOrEqualToThreshold" &&
       alarm.threshold == 1 && alarm.treat_missing_data == "notBreaching" && length(alarm.alarm_actions) == 1
     ])
-    error_message = "smoke and checks alarm on their first failed run, one interval per period, to the alarm topic"
+    error_message = "smoke, checks and the run record alarm on their first failed run, one interval per period, to the alarm topic"
   }
 
   assert {
     condition = (
       aws_cloudwatch_metric_alarm.verifier["smoke"].metric_name == "SmokeFailed" &&
-      aws_cloudwatch_metric_alarm.verifier["checks"].metric_name == "ChecksFailed"
+      aws_cloudwatch_metric_alarm.verifier["checks"].metric_name == "ChecksFailed" &&
+      aws_cloudwatch_metric_alarm.verifier["record"].metric_name == "ProofRecordMissing"
     )
     error_message = "the alarms watch the metrics the handler writes"
   }
@@ -239,7 +253,7 @@ run "three_alarms_watch_smoke_the_checks_and_the_runs_themselves" {
   }
 
   assert {
-    condition     = length(output.verifier_alarm_names) == 3 && output.verifier_alarm_names["smoke"] == "auditdrain-verifier-smoke" && output.verifier_alarm_names["checks"] == "auditdrain-verifier-checks" && output.verifier_alarm_names["stopped"] == "auditdrain-verifier-stopped"
+    condition     = length(output.verifier_alarm_names) == 4 && output.verifier_alarm_names["smoke"] == "auditdrain-verifier-smoke" && output.verifier_alarm_names["checks"] == "auditdrain-verifier-checks" && output.verifier_alarm_names["record"] == "auditdrain-verifier-record" && output.verifier_alarm_names["stopped"] == "auditdrain-verifier-stopped"
     error_message = "the alarms are named <name>-verifier-<what>"
   }
 }

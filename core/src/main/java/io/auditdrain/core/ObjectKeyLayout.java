@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The contract between the receiver and every reader of the bucket:
@@ -21,32 +20,25 @@ public final class ObjectKeyLayout {
     public static final String ROOT = "logs/";
     public static final String SUFFIX = ".gz";
     /** The largest epoch milliseconds that fit 13 digits (year 2286). */
-    public static final long MAX_EPOCH_MILLIS = 9_999_999_999_999L;
+    public static final long MAX_EPOCH_MILLIS = DatedKeyFormat.MAX_EPOCH_MILLIS;
 
-    private static final int EPOCH_DIGITS = 13;
-    private static final int UUID_LENGTH = 36;
+    private static final DatedKeyFormat KEYS = new DatedKeyFormat(ROOT, SUFFIX);
 
     private ObjectKeyLayout() {
     }
 
     public static String format(ObjectKey key) {
-        StringBuilder sb = new StringBuilder(ROOT.length() + key.app().length() + 12 + EPOCH_DIGITS + 1 + UUID_LENGTH
-                + SUFFIX.length());
-        appendDayPrefix(sb, key.app(), key.day());
-        appendEpoch(sb, key.epochMillis());
-        return sb.append('-').append(key.id()).append(SUFFIX).toString();
+        return KEYS.format(key.app(), key.epochMillis(), key.id());
     }
 
     /** {@code logs/<app>/<YYYY>/<MM>/<DD>/}: every object of that app stamped on that UTC day. */
     public static String dayPrefix(String app, LocalDate day) {
-        StringBuilder sb = new StringBuilder(32);
-        appendDayPrefix(sb, AppName.require(app), day);
-        return sb.toString();
+        return KEYS.dayPrefix(app, day);
     }
 
     /** {@code logs/<app>/}: every object of that app. */
     public static String appPrefix(String app) {
-        return ROOT + AppName.require(app) + '/';
+        return KEYS.appPrefix(app);
     }
 
     /**
@@ -54,11 +46,7 @@ public final class ObjectKeyLayout {
      * day (for S3's {@code StartAfter}).
      */
     public static String startAfter(String app, Instant t) {
-        long millis = Math.max(0, t.toEpochMilli());
-        StringBuilder sb = new StringBuilder(48);
-        appendDayPrefix(sb, AppName.require(app), LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
-        appendEpoch(sb, millis);
-        return sb.toString();
+        return KEYS.startAfter(app, t);
     }
 
     /** The UTC days from {@code from}'s to {@code to}'s, inclusive, in order: the day prefixes a reader lists. */
@@ -74,52 +62,7 @@ public final class ObjectKeyLayout {
 
     /** Parses a key written by the receiver; throws {@link InvalidObjectKeyException} for anything else. */
     public static ObjectKey parse(String key) {
-        if (key == null || !key.startsWith(ROOT) || !key.endsWith(SUFFIX)) {
-            throw new InvalidObjectKeyException(key, "must start with " + ROOT + " and end with " + SUFFIX);
-        }
-        String[] parts = key.substring(ROOT.length(), key.length() - SUFFIX.length()).split("/", -1);
-        if (parts.length != 5) {
-            throw new InvalidObjectKeyException(key, "must have the form logs/<app>/<YYYY>/<MM>/<DD>/<name>.gz");
-        }
-        String name = parts[4];
-        if (name.length() != EPOCH_DIGITS + 1 + UUID_LENGTH || name.charAt(EPOCH_DIGITS) != '-') {
-            throw new InvalidObjectKeyException(key, "file name must be <13-digit epoch_ms>-<uuid>.gz");
-        }
-        try {
-            long millis = Long.parseLong(name, 0, EPOCH_DIGITS, 10);
-            UUID id = UUID.fromString(name.substring(EPOCH_DIGITS + 1));
-            ObjectKey parsed = new ObjectKey(parts[0], millis, id);
-            if (!format(parsed).equals(key)) {
-                throw new InvalidObjectKeyException(key, "date path does not match the UTC day of epoch_ms");
-            }
-            return parsed;
-        } catch (IllegalArgumentException e) {
-            if (e instanceof InvalidObjectKeyException) {
-                throw e;
-            }
-            throw new InvalidObjectKeyException(key, e.getMessage());
-        }
-    }
-
-    private static void appendDayPrefix(StringBuilder sb, String app, LocalDate day) {
-        sb.append(ROOT).append(app).append('/');
-        appendPadded(sb, day.getYear(), 4).append('/');
-        appendPadded(sb, day.getMonthValue(), 2).append('/');
-        appendPadded(sb, day.getDayOfMonth(), 2).append('/');
-    }
-
-    private static void appendEpoch(StringBuilder sb, long millis) {
-        if (millis < 0 || millis > MAX_EPOCH_MILLIS) {
-            throw new IllegalArgumentException("epoch millis out of the 13-digit range: " + millis);
-        }
-        appendPadded(sb, millis, EPOCH_DIGITS);
-    }
-
-    private static StringBuilder appendPadded(StringBuilder sb, long value, int width) {
-        String digits = Long.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            sb.append('0');
-        }
-        return sb.append(digits);
+        DatedKeyFormat.Parts parts = KEYS.parse(key);
+        return new ObjectKey(parts.app(), parts.epochMillis(), parts.id());
     }
 }

@@ -20,16 +20,17 @@ import picocli.CommandLine.Spec;
 /**
  * {@code auditdrain-verifier}: proves that a write by the application's restricted role reaches the drained archive
  * ({@code smoke}), that the setup around it holds ({@code doctor}), that the archive is what its signed digests say
- * ({@code verify-archive}), and exports what it holds ({@code search}).
+ * ({@code verify-archive}), exports what it holds ({@code search}), and builds an auditor's attestation of a period
+ * ({@code attest}).
  */
 @Command(name = "auditdrain-verifier", mixinStandardHelpOptions = true, versionProvider = VerifierCli.Version.class,
         usageHelpWidth = 100, usageHelpAutoWidth = true,
         subcommands = {SmokeCommand.class, DoctorCommand.class, VerifyArchiveCommand.class, SearchCommand.class,
-            CommandLine.HelpCommand.class},
+            AttestCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Proves end to end that a write by the application's restricted Postgres role is captured in the"
                     + " write-only log archive, and checks the setup around it; checks the archive against its signed"
-                    + " digests and exports the statements it holds.",
+                    + " digests, exports the statements it holds, and attests a period for an auditor.",
             "",
             "Database URLs are read from environment variables only (AUDITDRAIN_APP_DATABASE_URL for the restricted"
                     + " role, DATABASE_URL for the owner with --set-role); S3 access uses AWS_REGION, the AWS"
@@ -60,7 +61,8 @@ public final class VerifierCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: smoke, doctor, verify-archive or search");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "choose a command: smoke, doctor, verify-archive, search or attest");
     }
 
     public static void main(String[] args) {
@@ -128,6 +130,12 @@ public final class VerifierCli implements Runnable {
             }
             return ExitCodes.ERROR;
         }
+    }
+
+    /** This verifier's version, from the jar's manifest ({@code development build} outside the jar). */
+    public static String version() {
+        String v = VerifierCli.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
     }
 
     /** The version from the jar's manifest. */

@@ -1,6 +1,5 @@
 package io.auditdrain.verifier.cli;
 
-import io.auditdrain.verifier.ConfigurationException;
 import io.auditdrain.verifier.Durations;
 import io.auditdrain.verifier.ExitCodes;
 import io.auditdrain.verifier.JsonOutput;
@@ -10,7 +9,6 @@ import io.auditdrain.verifier.evidence.DigestKeys;
 import io.auditdrain.verifier.evidence.IntervalStatus;
 import io.auditdrain.verifier.store.ArchiveReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,28 +65,8 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
     @Mixin
     TimeRangeOptions range;
 
-    @Option(names = "--key-id", paramLabel = "KEY",
-            description = "The digests' KMS key (ARN or alias/...): its public key is read once with"
-                    + " kms:GetPublicKey. Env: AUDITDRAIN_DIGEST_KEY_ID.")
-    @FromEnvironment("AUDITDRAIN_DIGEST_KEY_ID")
-    String keyId;
-
-    @Option(names = "--public-key", paramLabel = "FILE",
-            description = "An exported public key (PEM, or DER as aws kms get-public-key returns it base64-decoded)"
-                    + " to verify with instead of asking KMS; repeat for a rotated key.")
-    List<Path> publicKeys = new ArrayList<>();
-
-    @Option(names = "--pending", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
-            description = "An interval that ended less than this long ago may not have its digest yet (default:"
-                    + " ${DEFAULT-VALUE}; the digester closes an interval after its grace period, 10m by default).")
-    Duration pending;
-
-    @Option(names = "--late-threshold", paramLabel = "DURATION", defaultValue = "10m",
-            converter = DurationConverter.class,
-            description = "An object a digest recorded late is a finding when it was stored more than this long after"
-                    + " its newest line (default: ${DEFAULT-VALUE}; Logplex delivers or drops a batch within seconds,"
-                    + " see docs/digest-format.md).")
-    Duration lateThreshold;
+    @Mixin
+    DigestCheckOptions digestKeys;
 
     @Option(names = "--json", description = "Print one JSON document instead of text (for CI).")
     boolean json;
@@ -97,20 +75,14 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
     public Integer call() {
         String app = target.app();
         Instant end = range.to(cli.clock());
-        DigestKeys keys;
-        if (!publicKeys.isEmpty()) {
-            keys = DigestKeys.fromFiles(publicKeys);
-        } else if (keyId != null) {
-            keys = DigestKeys.fromKms(keyId, cli.environment());
-        } else {
-            throw new ConfigurationException("give the digests' key: --key-id (or AUDITDRAIN_DIGEST_KEY_ID) to read"
-                    + " it from KMS, or --public-key FILE");
-        }
+        String keyId = digestKeys.keyId();
+        DigestKeys keys = digestKeys.publicKeys().isEmpty() ? DigestKeys.fromKms(keyId, cli.environment())
+                : DigestKeys.fromFiles(digestKeys.publicKeys());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ArchiveReader store = ArchiveReader.open(target.store(), cli.environment())) {
-            ArchiveReport report = new ArchiveVerification(store, app, keys.verifier(), cli.clock(), pending,
-                    lateThreshold, new ProgressPrinter(err)).verify(range.from(), end);
+            ArchiveReport report = new ArchiveVerification(store, app, keys.verifier(), cli.clock(),
+                    digestKeys.pending(), digestKeys.lateThreshold(), new ProgressPrinter(err)).verify(range.from(), end);
             if (json) {
                 out.println(JsonOutput.write(document(report, app, store.describe(), keys.source())));
             } else {

@@ -2,7 +2,9 @@ package io.auditdrain.verifier.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.auditdrain.core.StoreLocation;
 import io.auditdrain.verifier.Environment;
+import io.auditdrain.verifier.proof.ProofRecordStore;
 import io.auditdrain.verifier.schedule.ScheduleConfig;
 import io.auditdrain.verifier.schedule.ScheduledVerification;
 import io.auditdrain.verifier.schedule.SsmParameterReader;
@@ -16,8 +18,9 @@ import java.time.Clock;
 /**
  * The Lambda entry point of the scheduled verification (EventBridge, every 15 minutes by default): a thin adapter that
  * runs {@link ScheduledVerification} and returns its outcome. Configuration is read and validated once, in the
- * constructor (Lambda's init phase), and so is the SSM client; a configuration error fails init with every problem
- * listed, which stops the runs and so raises the "not running" alarm.
+ * constructor (Lambda's init phase), and so are the SSM client and the S3 client its run records are written with; a
+ * configuration error fails init with every problem listed, which stops the runs and so raises the "not running"
+ * alarm.
  */
 public final class ScheduledVerificationHandler implements RequestStreamHandler {
 
@@ -30,7 +33,8 @@ public final class ScheduledVerificationHandler implements RequestStreamHandler 
     ScheduledVerificationHandler(Environment env, PrintStream log, Clock clock) {
         ScheduleConfig config = ScheduleConfig.fromEnvironment(env);
         SsmParameterReader parameters = SsmParameterReader.fromEnvironment(env);
-        this.verification = new ScheduledVerification(config, parameters::read, log, clock);
+        ProofRecordStore records = ProofRecordStore.open(StoreLocation.parse(config.store()), env);
+        this.verification = new ScheduledVerification(config, parameters::read, records, log, clock);
     }
 
     @Override

@@ -23,11 +23,16 @@ public final class SsmParameterReader implements AutoCloseable {
         this.ssm = ssm;
     }
 
-    /**
-     * A client for the region and credentials the S3 client would use (the function's role in Lambda), and
-     * {@code AWS_ENDPOINT_URL_SSM} or {@code AWS_ENDPOINT_URL} for an emulator.
-     */
+    /** A reader with the {@linkplain #client client} for this environment (the function's role in Lambda). */
     public static SsmParameterReader fromEnvironment(Environment env) {
+        return new SsmParameterReader(client(env));
+    }
+
+    /**
+     * An SSM client for the region and credentials the S3 client would use, and {@code AWS_ENDPOINT_URL_SSM} or
+     * {@code AWS_ENDPOINT_URL} for an emulator.
+     */
+    public static SsmClient client(Environment env) {
         S3ClientConfig aws = S3ClientConfig.fromEnvironment(env);
         var builder = SsmClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
@@ -38,7 +43,7 @@ public final class SsmParameterReader implements AutoCloseable {
                 .credentialsProvider(aws.credentials());
         env.get("AWS_ENDPOINT_URL_SSM").or(() -> env.get("AWS_ENDPOINT_URL"))
                 .ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return new SsmParameterReader(builder.build());
+        return builder.build();
     }
 
     /** The decrypted value; a {@link ConfigurationException} naming the parameter when it cannot be read. */

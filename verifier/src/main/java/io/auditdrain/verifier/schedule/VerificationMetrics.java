@@ -13,7 +13,8 @@ import java.util.Map;
  *   <li>per check, dimensions {@code App} and {@code Check}: {@code CheckFailed} 1 or 0;</li>
  *   <li>per run, dimension {@code App}: {@code SmokeFailed} (1 when the tracer was not found or smoke could not run),
  *       {@code ChecksFailed} (failed checks; 1 when doctor could not run), {@code ChecksWarned} and {@code Runs} (1:
- *       the run finished; its absence is what "stopped running" means);</li>
+ *       the run finished; its absence is what "stopped running" means) and {@code ProofRecordMissing} (1 when the
+ *       run's record could not be written to the archive, or a 412 left it unconfirmed);</li>
  *   <li>when smoke passed, {@code SmokeLatency}: INSERT to stored object, in milliseconds.</li>
  * </ul>
  */
@@ -45,6 +46,7 @@ final class VerificationMetrics {
         metrics.put("ChecksFailed", "Count");
         metrics.put("ChecksWarned", "Count");
         metrics.put("Runs", "Count");
+        metrics.put("ProofRecordMissing", "Count");
         if (outcome.smokeLatencyMs() != null) {
             metrics.put("SmokeLatency", "Milliseconds");
         }
@@ -58,10 +60,15 @@ final class VerificationMetrics {
         if (outcome.error() != null) {
             line.put("error", outcome.error());
         }
+        line.put("record", outcome.record());
+        if (outcome.recordProblem() != null) {
+            line.put("recordProblem", outcome.recordProblem());
+        }
         line.put("SmokeFailed", outcome.smoke().equals("PASS") ? 0 : 1);
         line.put("ChecksFailed", outcome.checksFailed());
         line.put("ChecksWarned", outcome.checksWarned());
         line.put("Runs", 1);
+        line.put("ProofRecordMissing", outcome.recordWritten() ? 0 : 1);
         if (outcome.smokeLatencyMs() != null) {
             line.put("SmokeLatency", outcome.smokeLatencyMs());
         }

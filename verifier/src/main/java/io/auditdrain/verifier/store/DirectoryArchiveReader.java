@@ -2,6 +2,7 @@ package io.auditdrain.verifier.store;
 
 import io.auditdrain.core.InvalidObjectKeyException;
 import io.auditdrain.core.ObjectKeyLayout;
+import io.auditdrain.core.ProofKeyLayout;
 import io.auditdrain.digest.DigestLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,9 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * Drained objects in a local directory that mirrors the key layout ({@code <dir>/logs/<app>/<YYYY>/<MM>/<DD>/...}),
- * as the local receiver writes them, or a copy of a bucket ({@code aws s3 sync}, digests included). A directory cannot
- * be listed from a key onwards, so one day's directory is read and filtered; keys come only from
- * {@link ObjectKeyLayout} and {@link DigestLayout}, so no path leaves the directory.
+ * as the local receiver writes them, or a copy of a bucket ({@code aws s3 sync}, digests and run records included). A
+ * directory cannot be listed from a key onwards, so one day's directory is read and filtered; keys come only from
+ * {@link ObjectKeyLayout}, {@link DigestLayout} and {@link ProofKeyLayout}, so no path leaves the directory.
  */
 public final class DirectoryArchiveReader implements ArchiveReader {
 
@@ -64,17 +65,19 @@ public final class DirectoryArchiveReader implements ArchiveReader {
 
     /**
      * Hidden files (a temp file of an older receiver, say) are never objects; under {@code logs/} only the keys the
-     * receiver writes are. Other prefixes (the digests') hold files of their own layout.
+     * receiver writes are, under {@code proof/} only run records. Other prefixes (the digests') hold files of their
+     * own layout.
      */
     private static boolean isKey(String key) {
         if (key.substring(key.lastIndexOf('/') + 1).startsWith(".")) {
             return false;
         }
-        if (!key.startsWith(ObjectKeyLayout.ROOT)) {
-            return true;
-        }
         try {
-            ObjectKeyLayout.parse(key);
+            if (key.startsWith(ObjectKeyLayout.ROOT)) {
+                ObjectKeyLayout.parse(key);
+            } else if (key.startsWith(ProofKeyLayout.ROOT)) {
+                ProofKeyLayout.parse(key);
+            }
             return true;
         } catch (InvalidObjectKeyException e) {
             return false;
@@ -117,7 +120,8 @@ public final class DirectoryArchiveReader implements ArchiveReader {
     }
 
     private Path resolve(String key) {
-        boolean underRoot = key.startsWith(ObjectKeyLayout.ROOT) || key.startsWith(DigestLayout.ROOT);
+        boolean underRoot = key.startsWith(ObjectKeyLayout.ROOT) || key.startsWith(DigestLayout.ROOT)
+                || key.startsWith(ProofKeyLayout.ROOT);
         if (!underRoot || key.contains("..") || key.contains("\\")) {
             throw new IllegalArgumentException("not a key of the layout: " + key);
         }

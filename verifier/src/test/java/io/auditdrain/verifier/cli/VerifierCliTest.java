@@ -132,4 +132,23 @@ class VerifierCliTest {
         assertEquals("{\"a\":\"x\\\"y\\\\z\\n\\t\\u0001\",\"n\":[1,true,null],\"t\":\"1970-01-01T00:00:00Z\"}",
                 JsonOutput.write(doc));
     }
+
+    @Test
+    void attest_explains_itself_and_refuses_to_start_without_the_digests_key() {
+        VerifierRun help = VerifierRun.run(NO_ENV, "attest", "--help").assertExit(0);
+        for (String text : List.of("--from", "--interval", "--public-key", "--access-matrix", "--rotations", "--pdf",
+                "--chromium", "AUDITDRAIN_CHROMIUM", "Exit status: 0 the period has no exception")) {
+            assertTrue(help.out().contains(text), text + " in\n" + help.output());
+        }
+        VerifierRun noKey = VerifierRun.run(NO_ENV, "attest", "--app", "my-app", "--store", "file:/nonexistent",
+                "--from", "2026-01-01", "--to", "2026-04-01", "--json").assertExit(2);
+        assertTrue(noKey.err().contains("give the digests' key"), noKey.output());
+        assertEquals("attest", noKey.json().get("command").asText());
+        VerifierRun badInterval = VerifierRun.run(NO_ENV, "attest", "--app", "my-app", "--store", "file:/x",
+                "--from", "2026-01-01", "--to", "2026-04-01", "--interval", "30s").assertExit(2);
+        assertTrue(badInterval.err().contains("--interval must be at least 1m"), badInterval.output());
+        VerifierRun empty = VerifierRun.run(NO_ENV, "attest", "--app", "my-app", "--store", "file:/x",
+                "--from", "2026-04-01", "--to", "2026-01-01").assertExit(2);
+        assertTrue(empty.err().contains("must be before --to"), empty.output());
+    }
 }

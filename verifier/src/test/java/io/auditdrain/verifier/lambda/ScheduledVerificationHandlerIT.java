@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditdrain.core.ProofKey;
+import io.auditdrain.core.ProofKeyLayout;
+import io.auditdrain.digest.Sha256;
 import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.verifier.Environment;
 import io.auditdrain.verifier.cli.DoctorCommand;
+import io.auditdrain.verifier.proof.ProofRecord;
+import io.auditdrain.verifier.proof.ProofRecordJson;
 import io.auditdrain.verifier.testsupport.DoctorFixture;
 import io.auditdrain.verifier.testsupport.DrainSimulator;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
@@ -18,7 +23,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,14 +41,16 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The scheduled verification's Lambda handler, in process, against real PostgreSQL 15 and moto's S3 and SSM: the
  * database URL is read from a SecureString, smoke finds its tracer in objects a drain simulator writes from the real
- * server log, doctor runs every check, and the function's log carries the reports and the EMF metrics the alarms
- * watch. (moto cannot invoke a Lambda function; terraform/tests and scripts/check-deploy cover the deployment.)
+ * server log, doctor runs every check, the run's record lands under proof/ (written once, with its checksum), and the
+ * function's log carries the reports and the EMF metrics the alarms watch. (moto cannot invoke a Lambda function;
+ * terraform/tests and scripts/check-deploy cover the deployment.)
  */
 class ScheduledVerificationHandlerIT {
 
@@ -116,6 +126,22 @@ class ScheduledVerificationHandlerIT {
         return new Invocation(JSON.readTree(output.toString(StandardCharsets.UTF_8)), lines, rawLog);
     }
 
+    /** The one run record under the app's proof/ prefix, read back from the bucket, with its key. */
+    private record StoredRecord(String key, ProofRecord record, byte[] bytes) {
+    }
+
+    private List<StoredRecord> storedRecords() {
+        var s3 = fixture.bucket().s3();
+        List<StoredRecord> records = new ArrayList<>();
+        s3.listObjectsV2Paginator(r -> r.bucket(fixture.bucket().name()).prefix(ProofKeyLayout.appPrefix(
+                DoctorFixture.APP))).contents().forEach(o -> {
+                    byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(fixture.bucket().name()).key(o.key()))
+                            .asByteArray();
+                    records.add(new StoredRecord(o.key(), ProofRecordJson.parse(bytes), bytes));
+                });
+        return records;
+    }
+
     /** An EMF document declares each metric it carries, under its dimensions, in the namespace given. */
     private static void assertEmf(JsonNode line, Set<String> dimensions) {
         JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
@@ -155,6 +181,30 @@ class ScheduledVerificationHandlerIT {
         assertTrue(inv.log().stream().anyMatch(l -> "smoke".equals(l.path("command").asText())
                 && "PASS".equals(l.path("result").asText())), "the smoke report is logged: " + inv.rawLog());
         assertFalse(inv.rawLog().contains(fixture.db().appPassword()), "the password never reaches the log");
+
+        assertEquals(0, run.get("ProofRecordMissing").asInt(), inv.rawLog());
+        List<StoredRecord> records = storedRecords();
+        assertEquals(1, records.size(), "one record per run");
+        StoredRecord stored = records.get(0);
+        assertEquals(stored.key(), run.get("record").asText());
+        assertEquals(stored.key(), inv.result().get("record").asText());
+        ProofKey key = ProofKeyLayout.parse(stored.key());
+        ProofRecord record = stored.record();
+        assertEquals(key.id(), record.runId());
+        assertEquals(key.time(), record.startedAt(), "the key is named after the run's start");
+        assertTrue(record.finishedAt().isAfter(record.startedAt()));
+        assertTrue(Duration.between(record.startedAt(), Instant.now()).toMinutes() < 5);
+        assertEquals("PASS", record.result());
+        assertEquals(run.get("SmokeLatency").asLong(), record.smoke().latencyMs());
+        assertTrue(record.smoke().objectKey().startsWith("logs/" + DoctorFixture.APP + "/"), record.toString());
+        assertEquals(21, record.doctor().checks().size());
+        assertTrue(record.doctor().checks().stream().allMatch(c -> c.detail() != null && !c.verdict().isBlank()));
+        var head = fixture.bucket().s3().headObject(r -> r.bucket(fixture.bucket().name()).key(stored.key())
+                .checksumMode(ChecksumMode.ENABLED));
+        assertEquals(Base64.getEncoder().encodeToString(Sha256.newDigest().digest(stored.bytes())),
+                head.checksumSHA256(), "S3 keeps the record's SHA-256, which it verified on upload");
+        assertEquals("application/json", head.contentType());
+        assertFalse(new String(stored.bytes(), StandardCharsets.UTF_8).contains(fixture.db().appPassword()));
     }
 
     @Test
@@ -171,6 +221,12 @@ class ScheduledVerificationHandlerIT {
         assertEquals(1, inv.checks().get("capture-probe").get("CheckFailed").asInt());
         assertEquals(0, inv.checks().get("history-triggers").get("CheckFailed").asInt());
         assertEquals("ERROR", inv.run().get("level").asText());
+
+        ProofRecord record = storedRecords().get(0).record();
+        assertEquals("FAIL", record.result());
+        assertEquals(List.of("audit-table-grants", "capture-probe"), record.failingChecks());
+        assertTrue(record.doctor().checks().stream().anyMatch(c -> c.name().equals("audit-table-grants")
+                && c.verdict().equals("FAIL") && c.detail().contains("UPDATE")), record.toString());
     }
 
     @Test
@@ -183,6 +239,36 @@ class ScheduledVerificationHandlerIT {
         assertNull(run.get("SmokeLatency"));
         assertTrue(run.get("error").asText().contains(parameter + " does not exist"), inv.rawLog());
         assertEmf(run, Set.of("App"));
+
+        ProofRecord record = storedRecords().get(0).record();
+        assertEquals(List.of("smoke", "doctor"), record.failingChecks(), "a run that could not start is on record too");
+        assertTrue(record.error().contains(parameter + " does not exist"), record.toString());
+        assertEquals(0, run.get("ProofRecordMissing").asInt());
+    }
+
+    @Test
+    void a_record_the_bucket_refuses_is_reported_missing_by_the_run_and_its_metric() throws Exception {
+        storeUrl();
+        // moto enforces a bucket policy's Deny (without conditions): PutObject under proof/ fails for everyone.
+        String bucket = fixture.bucket().name();
+        fixture.bucket().s3().putBucketPolicy(r -> r.bucket(bucket).policy("{\"Version\":\"2012-10-17\","
+                + "\"Statement\":[{\"Sid\":\"NoRecords\",\"Effect\":\"Deny\",\"Principal\":\"*\","
+                + "\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::" + bucket + "/proof/*\"}]}"));
+        Invocation inv;
+        try {
+            inv = invoke();
+        } finally {
+            fixture.bucket().s3().deleteBucketPolicy(r -> r.bucket(bucket));
+        }
+        JsonNode run = inv.run();
+        assertEquals("PASS", run.get("smoke").asText(), "smoke and doctor passed: " + inv.rawLog());
+        assertEquals(1, run.get("ProofRecordMissing").asInt(), inv.rawLog());
+        assertEquals("ERROR", run.get("level").asText(), "a run with no record is an error: " + inv.rawLog());
+        assertTrue(run.get("recordProblem").asText().contains("S3 refused the record s3://" + bucket + "/proof/"
+                + DoctorFixture.APP + "/") && run.get("recordProblem").asText().contains("403"), inv.rawLog());
+        assertTrue(inv.result().get("recordProblem").asText().contains("403"), inv.result().toString());
+        assertEmf(run, Set.of("App"));
+        assertEquals(List.of(), storedRecords());
     }
 
     @Test
