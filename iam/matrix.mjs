@@ -115,6 +115,11 @@ export function requestsOf(deployment) {
   add('SSM', 'ssm:GetParameter an app secret', 'ssm:GetParameter', secret)
   add('SSM', 'ssm:GetParameter an app drain URL', 'ssm:GetParameter', parameter(`${deployment.parameterPrefix}/${app}/drain-url`))
   add('SSM', "ssm:GetParameter the verifier's database URL", 'ssm:GetParameter', verifierUrl)
+  add('SSM', 'ssm:GetParameterHistory an app secret (attest --rotations)', 'ssm:GetParameterHistory', secret)
+  add('SSM', 'ssm:GetParameterHistory an app drain URL', 'ssm:GetParameterHistory',
+    parameter(`${deployment.parameterPrefix}/${app}/drain-url`))
+  add('SSM', "ssm:GetParameterHistory the verifier's database URL (attest --rotations)", 'ssm:GetParameterHistory',
+    verifierUrl)
 
   const alias = deployment.receiver.aliasArn
   add('receiver function', `lambda:InvokeFunctionUrl (FunctionUrlAuthType ${deployment.receiver.urlAuthType})`,

@@ -1,6 +1,6 @@
-# The auditor's role: read the archive (logs/, digests/, proof/), list it, and read the digests' public key, and
-# nothing else: no write, no delete, no bucket setting, no secret. verify-archive and search need exactly this
-# (README, "Showing an auditor"). Whoever may assume it: auditor_principal_arns, else any principal of the account
+# The auditor's role: read the archive (logs/, digests/, proof/), list it, read the digests' public key, and read
+# when the credentials were rotated, and nothing else: no write, no delete, no bucket setting, no secret.
+# verify-archive, search and attest need exactly this (README, "Showing an auditor"). Whoever may assume it: auditor_principal_arns, else any principal of the account
 # whose own IAM policy allows sts:AssumeRole on it.
 
 resource "aws_iam_role" "auditor" {
@@ -49,6 +49,17 @@ locals {
           Effect   = "Allow"
           Action   = ["s3:GetObject", "s3:GetObjectVersion"]
           Resource = local.auditor_archive
+        },
+      ],
+      [
+        {
+          # attest --rotations: the dates and versions of each credential's history. GetParameterHistory also
+          # returns a SecureString's value, encrypted: the role has no kms:Decrypt on SSM's key, and attest never
+          # reads the field (it asks WithDecryption=false).
+          Sid      = "ReadCredentialRotations"
+          Effect   = "Allow"
+          Action   = ["ssm:GetParameterHistory"]
+          Resource = concat(local.credential_parameter_arns, local.verifier_enabled ? [local.verifier_parameter_arn] : [])
         },
       ],
       local.digests ? [

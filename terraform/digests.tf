@@ -39,7 +39,7 @@ resource "aws_iam_role" "digester" {
   count = local.digests ? 1 : 0
 
   name               = local.digester_name
-  description        = "auditdrain digester: reads s3://${var.bucket_name}/logs/, writes signed digests under digests/"
+  description        = "auditdrain digester: reads s3://${var.bucket_name}/logs/ and proof/, writes signed digests under digests/"
   assume_role_policy = jsonencode(local.receiver_trust_policy)
   tags               = var.tags
 }
@@ -75,26 +75,27 @@ locals {
   }
 
   # Allow statements with closed action lists only (tests/digests.tftest.hcl holds the list): the digester
-  # may list and read, put only new digests, and never delete or write under logs/.
+  # may list and read, put only new digests, and never delete or write under logs/ or proof/.
   digester_policy = {
     Version = "2012-10-17"
     Statement = concat(
       [
         {
-          # ListObjectVersions of logs/ (apps, every version and delete marker of an interval) and digests/
-          # (the chain's head, from the digest keys' histories: a deleted digest is never written again).
+          # ListObjectVersions of logs/ and proof/ (apps, every version and delete marker of an interval: drained
+          # objects and run records) and digests/ (the chain's head, from the digest keys' histories: a deleted
+          # digest is never written again).
           Sid       = "ListArchive"
           Effect    = "Allow"
           Action    = ["s3:ListBucket", "s3:ListBucketVersions"]
           Resource  = [local.bucket_arn]
-          Condition = { StringLike = { "s3:prefix" = ["logs/*", "digests/*"] } }
+          Condition = { StringLike = { "s3:prefix" = ["logs/*", "proof/*", "digests/*"] } }
         },
         {
           # GetObject of each version by its id (deleted and overwritten ones too): every version is hashed.
           Sid      = "ReadArchive"
           Effect   = "Allow"
           Action   = ["s3:GetObject", "s3:GetObjectVersion"]
-          Resource = ["${local.bucket_arn}/logs/*", "${local.bucket_arn}/digests/*"]
+          Resource = ["${local.bucket_arn}/logs/*", "${local.bucket_arn}/proof/*", "${local.bucket_arn}/digests/*"]
         },
         {
           # Only conditional creates (If-None-Match: *): an existing digest can never be overwritten, even

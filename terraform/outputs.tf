@@ -31,7 +31,7 @@ output "role_arn" {
 }
 
 output "auditor_role_arn" {
-  description = "ARN of the auditor's role: reads logs/, digests/ and proof/, lists them, reads the digests' public key; nothing else (README, Showing an auditor)."
+  description = "ARN of the auditor's role: reads logs/, digests/ and proof/, lists them, reads the digests' public key and the credentials' rotation dates (never their values); nothing else (README, Showing an auditor)."
   value       = aws_iam_role.auditor.arn
 }
 

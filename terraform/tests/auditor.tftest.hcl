@@ -15,7 +15,8 @@ run "the_auditor_may_list_and_read_the_archive_and_read_the_public_key_only" {
 
   assert {
     condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Action])) == toset([
-      "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion", "kms:GetPublicKey",
+      "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion", "ssm:GetParameterHistory",
+      "kms:GetPublicKey",
     ])
     error_message = "the auditor's actions differ from the allowed list: ${jsonencode(flatten([for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Action]))}"
   }
@@ -32,9 +33,13 @@ run "the_auditor_may_list_and_read_the_archive_and_read_the_public_key_only" {
       ] &&
       [for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Resource if s.Sid == "ReadDigestPublicKey"] == [[
         aws_kms_key.digests[0].arn
+      ]] &&
+      [for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Resource if s.Sid == "ReadCredentialRotations"] == [[
+        "arn:aws:ssm:us-east-1:123456789012:parameter/auditdrain/apps/*/secret",
+        "arn:aws:ssm:us-east-1:123456789012:parameter/auditdrain/apps/*/secret-previous",
       ]]
     )
-    error_message = "the auditor must read and list only logs/, digests/ and proof/, and read only the digest key's public key"
+    error_message = "the auditor must read and list only logs/, digests/ and proof/, read only the digest key's public key, and read the history of the drain secrets only (never drain-url)"
   }
 
   assert {
@@ -66,5 +71,23 @@ run "named_auditors_alone_may_assume_the_role" {
   assert {
     condition     = jsondecode(aws_iam_role.auditor.assume_role_policy).Statement[0].Principal.AWS == ["arn:aws:iam::210987654321:role/external-auditor"]
     error_message = "auditor_principal_arns must be the trust policy's only principals"
+  }
+}
+
+run "with_the_scheduled_verification_the_auditor_also_reads_when_its_database_url_was_rotated" {
+  command = plan
+
+  variables {
+    verifier_app      = "acme-api-prod"
+    verifier_jar_path = "tests/fixtures/receiver-placeholder.txt"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Resource if s.Sid == "ReadCredentialRotations"] == [[
+      "arn:aws:ssm:us-east-1:123456789012:parameter/auditdrain/apps/*/secret",
+      "arn:aws:ssm:us-east-1:123456789012:parameter/auditdrain/apps/*/secret-previous",
+      "arn:aws:ssm:us-east-1:123456789012:parameter/auditdrain/verifier/database-url",
+    ]]
+    error_message = "attest --rotations reads the verifier's database URL history too: ${jsonencode([for s in jsondecode(aws_iam_role_policy.auditor.policy).Statement : s.Resource if s.Sid == "ReadCredentialRotations"])}"
   }
 }

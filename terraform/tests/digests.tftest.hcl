@@ -82,16 +82,17 @@ run "the_digester_may_list_read_sign_and_create_digests_and_nothing_else" {
 
   assert {
     condition = [for s in jsondecode(aws_iam_role_policy.digester[0].policy).Statement : s.Resource if s.Sid == "ReadArchive"] == [[
-      "arn:aws:s3:::acme-auditdrain-logs/logs/*", "arn:aws:s3:::acme-auditdrain-logs/digests/*",
+      "arn:aws:s3:::acme-auditdrain-logs/logs/*", "arn:aws:s3:::acme-auditdrain-logs/proof/*",
+      "arn:aws:s3:::acme-auditdrain-logs/digests/*",
     ]]
-    error_message = "reads are limited to logs/ and digests/"
+    error_message = "reads are limited to logs/, proof/ (the run records it digests) and digests/"
   }
 
   assert {
     condition = [for s in jsondecode(aws_iam_role_policy.digester[0].policy).Statement : s.Condition if s.Sid == "ListArchive"] == [{
-      StringLike = { "s3:prefix" = ["logs/*", "digests/*"] }
+      StringLike = { "s3:prefix" = ["logs/*", "proof/*", "digests/*"] }
     }]
-    error_message = "listing is limited to the logs/ and digests/ prefixes"
+    error_message = "listing is limited to the logs/, proof/ and digests/ prefixes"
   }
 
   assert {

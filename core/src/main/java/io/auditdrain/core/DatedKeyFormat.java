@@ -9,9 +9,10 @@ import java.util.UUID;
  * The shape every time-ordered key of the bucket shares, {@code <root><app>/<YYYY>/<MM>/<DD>/<epoch_ms>-<uuid><suffix>}
  * with {@code epoch_ms} zero-padded to 13 digits, so that keys sort by time within an app and a reader lists from a
  * point in time onwards ({@link #startAfter}) instead of a whole day. {@link ObjectKeyLayout} (drained objects) and
- * {@link ProofKeyLayout} (the scheduled verification's run records) are its two instances.
+ * {@link ProofKeyLayout} (the scheduled verification's run records) are its two instances
+ * ({@link ObjectKeyLayout#FORMAT}, {@link ProofKeyLayout#FORMAT}), and the digests cover both.
  */
-final class DatedKeyFormat {
+public final class DatedKeyFormat {
 
     /** The largest epoch milliseconds that fit 13 digits (year 2286). */
     static final long MAX_EPOCH_MILLIS = 9_999_999_999_999L;
@@ -20,7 +21,10 @@ final class DatedKeyFormat {
     private static final int UUID_LENGTH = 36;
 
     /** The parts of a parsed key. */
-    record Parts(String app, long epochMillis, UUID id) {
+    public record Parts(String app, long epochMillis, UUID id) {
+        public Instant time() {
+            return Instant.ofEpochMilli(epochMillis);
+        }
     }
 
     private final String root;
@@ -31,7 +35,12 @@ final class DatedKeyFormat {
         this.suffix = suffix;
     }
 
-    String format(String app, long epochMillis, UUID id) {
+    /** {@code logs/} or {@code proof/}: the top-level folder of the bucket these keys live under. */
+    public String root() {
+        return root;
+    }
+
+    public String format(String app, long epochMillis, UUID id) {
         StringBuilder sb = new StringBuilder(root.length() + app.length() + 12 + EPOCH_DIGITS + 1 + UUID_LENGTH
                 + suffix.length());
         appendDayPrefix(sb, app, LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
@@ -39,17 +48,17 @@ final class DatedKeyFormat {
         return sb.append('-').append(id).append(suffix).toString();
     }
 
-    String dayPrefix(String app, LocalDate day) {
+    public String dayPrefix(String app, LocalDate day) {
         StringBuilder sb = new StringBuilder(32);
         appendDayPrefix(sb, AppName.require(app), day);
         return sb.toString();
     }
 
-    String appPrefix(String app) {
+    public String appPrefix(String app) {
         return root + AppName.require(app) + '/';
     }
 
-    String startAfter(String app, Instant t) {
+    public String startAfter(String app, Instant t) {
         long millis = Math.max(0, t.toEpochMilli());
         StringBuilder sb = new StringBuilder(48);
         appendDayPrefix(sb, AppName.require(app), LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
@@ -58,7 +67,7 @@ final class DatedKeyFormat {
     }
 
     /** Parses a key of this format; throws {@link InvalidObjectKeyException} for anything else. */
-    Parts parse(String key) {
+    public Parts parse(String key) {
         if (key == null || !key.startsWith(root) || !key.endsWith(suffix)) {
             throw new InvalidObjectKeyException(key, "must start with " + root + " and end with " + suffix);
         }
@@ -85,6 +94,16 @@ final class DatedKeyFormat {
                 throw e;
             }
             throw new InvalidObjectKeyException(key, e.getMessage());
+        }
+    }
+
+    /** The time of {@code key} when it is a key of this format for {@code app}; null for any other name. */
+    public Instant timeOf(String app, String key) {
+        try {
+            Parts parts = parse(key);
+            return parts.app().equals(app) ? parts.time() : null;
+        } catch (InvalidObjectKeyException e) {
+            return null;
         }
     }
 

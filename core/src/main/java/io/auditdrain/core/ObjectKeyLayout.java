@@ -22,23 +22,24 @@ public final class ObjectKeyLayout {
     /** The largest epoch milliseconds that fit 13 digits (year 2286). */
     public static final long MAX_EPOCH_MILLIS = DatedKeyFormat.MAX_EPOCH_MILLIS;
 
-    private static final DatedKeyFormat KEYS = new DatedKeyFormat(ROOT, SUFFIX);
+    /** The key shape of drained objects, for code that treats every dated key of an app alike (the digests). */
+    public static final DatedKeyFormat FORMAT = new DatedKeyFormat(ROOT, SUFFIX);
 
     private ObjectKeyLayout() {
     }
 
     public static String format(ObjectKey key) {
-        return KEYS.format(key.app(), key.epochMillis(), key.id());
+        return FORMAT.format(key.app(), key.epochMillis(), key.id());
     }
 
     /** {@code logs/<app>/<YYYY>/<MM>/<DD>/}: every object of that app stamped on that UTC day. */
     public static String dayPrefix(String app, LocalDate day) {
-        return KEYS.dayPrefix(app, day);
+        return FORMAT.dayPrefix(app, day);
     }
 
     /** {@code logs/<app>/}: every object of that app. */
     public static String appPrefix(String app) {
-        return KEYS.appPrefix(app);
+        return FORMAT.appPrefix(app);
     }
 
     /**
@@ -46,7 +47,7 @@ public final class ObjectKeyLayout {
      * day (for S3's {@code StartAfter}).
      */
     public static String startAfter(String app, Instant t) {
-        return KEYS.startAfter(app, t);
+        return FORMAT.startAfter(app, t);
     }
 
     /** The UTC days from {@code from}'s to {@code to}'s, inclusive, in order: the day prefixes a reader lists. */
@@ -62,7 +63,7 @@ public final class ObjectKeyLayout {
 
     /** Parses a key written by the receiver; throws {@link InvalidObjectKeyException} for anything else. */
     public static ObjectKey parse(String key) {
-        DatedKeyFormat.Parts parts = KEYS.parse(key);
+        DatedKeyFormat.Parts parts = FORMAT.parse(key);
         return new ObjectKey(parts.app(), parts.epochMillis(), parts.id());
     }
 }

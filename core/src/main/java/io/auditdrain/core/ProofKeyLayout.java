@@ -15,23 +15,24 @@ public final class ProofKeyLayout {
     public static final String ROOT = "proof/";
     public static final String SUFFIX = ".json";
 
-    private static final DatedKeyFormat KEYS = new DatedKeyFormat(ROOT, SUFFIX);
+    /** The key shape of run records, for code that treats every dated key of an app alike (the digests). */
+    public static final DatedKeyFormat FORMAT = new DatedKeyFormat(ROOT, SUFFIX);
 
     private ProofKeyLayout() {
     }
 
     public static String format(ProofKey key) {
-        return KEYS.format(key.app(), key.epochMillis(), key.id());
+        return FORMAT.format(key.app(), key.epochMillis(), key.id());
     }
 
     /** {@code proof/<app>/<YYYY>/<MM>/<DD>/}: the records of the runs that started on that UTC day. */
     public static String dayPrefix(String app, LocalDate day) {
-        return KEYS.dayPrefix(app, day);
+        return FORMAT.dayPrefix(app, day);
     }
 
     /** {@code proof/<app>/}: every record of that app. */
     public static String appPrefix(String app) {
-        return KEYS.appPrefix(app);
+        return FORMAT.appPrefix(app);
     }
 
     /**
@@ -39,12 +40,12 @@ public final class ProofKeyLayout {
      * {@code t}'s UTC day (for S3's {@code StartAfter}).
      */
     public static String startAfter(String app, Instant t) {
-        return KEYS.startAfter(app, t);
+        return FORMAT.startAfter(app, t);
     }
 
     /** Parses a record's key; throws {@link InvalidObjectKeyException} for anything else. */
     public static ProofKey parse(String key) {
-        DatedKeyFormat.Parts parts = KEYS.parse(key);
+        DatedKeyFormat.Parts parts = FORMAT.parse(key);
         return new ProofKey(parts.app(), parts.epochMillis(), parts.id());
     }
 

@@ -1,11 +1,15 @@
 package io.auditdrain.digest;
 
 import io.auditdrain.core.AppName;
+import io.auditdrain.core.DatedKeyFormat;
+import io.auditdrain.core.ObjectKeyLayout;
+import io.auditdrain.core.ProofKeyLayout;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +21,12 @@ public final class DigestLayout {
 
     public static final String ROOT = "digests/";
     public static final String SUFFIX = ".jsonl";
+
+    /**
+     * What an app's digests cover: its drained objects and the scheduled verification's run records, each key in
+     * the interval that holds its time. A run record removed or altered is then a finding like a drained object.
+     */
+    public static final List<DatedKeyFormat> COVERED = List.of(ObjectKeyLayout.FORMAT, ProofKeyLayout.FORMAT);
 
     private static final Pattern KEY = Pattern.compile(
             "digests/([a-z][a-z0-9-]{1,28}[a-z0-9])/(\\d{4})/(\\d{2})/(\\d{2})/(\\d{2})(\\d{2})\\.jsonl");

@@ -1,5 +1,6 @@
 package io.auditdrain.digest;
 
+import io.auditdrain.core.DatedKeyFormat;
 import io.auditdrain.core.ObjectKeyLayout;
 
 /**
@@ -10,9 +11,14 @@ import io.auditdrain.core.ObjectKeyLayout;
 public record ObjectKeyRange(String prefix, String after, String before) {
 
     public static ObjectKeyRange of(String app, DigestInterval interval) {
+        return of(ObjectKeyLayout.FORMAT, app, interval);
+    }
+
+    /** The keys of {@code format} (drained objects or run records) of one app's interval. */
+    public static ObjectKeyRange of(DatedKeyFormat format, String app, DigestInterval interval) {
         // The end's start key may lie under the next day's prefix: it still sorts after every key of this day.
-        return new ObjectKeyRange(ObjectKeyLayout.dayPrefix(app, interval.day()),
-                ObjectKeyLayout.startAfter(app, interval.start()), ObjectKeyLayout.startAfter(app, interval.end()));
+        return new ObjectKeyRange(format.dayPrefix(app, interval.day()), format.startAfter(app, interval.start()),
+                format.startAfter(app, interval.end()));
     }
 
     /**

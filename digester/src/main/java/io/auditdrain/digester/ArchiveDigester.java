@@ -1,8 +1,7 @@
 package io.auditdrain.digester;
 
 import io.auditdrain.core.AppName;
-import io.auditdrain.core.InvalidObjectKeyException;
-import io.auditdrain.core.ObjectKey;
+import io.auditdrain.core.DatedKeyFormat;
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.digest.ArchiveDigest;
 import io.auditdrain.digest.DeleteMarker;
@@ -18,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Writes the digests (docs/digest-format.md). For each app, it continues the app's chain from its newest digest and
  * closes every interval whose end lies at least the grace period in the past: it reads the version history of the
- * interval's keys, hashes every version written there (current or not) and records every delete marker, signs and
+ * interval's keys ({@link DigestLayout#COVERED}: the drained objects under {@code logs/} and the scheduled
+ * verification's run records under {@code proof/}), hashes every version written there (current or not) and records every delete marker, signs and
  * stores the digest under {@code digests/} (never overwriting).
  *
  * <p>Where the chain continues is read from the version history of the app's digest keys, never from a plain
@@ -55,6 +57,9 @@ public final class ArchiveDigester {
      * digests, all others are known to be in them.
      */
     static final Duration STORE_SKEW = Duration.ofMinutes(5);
+
+    /** How long a run serves later intervals from one listing (well under {@link #STORE_SKEW}). */
+    static final Duration FRESH = Duration.ofMinutes(1);
 
     /** What the digester does, from {@link DigesterConfig}. */
     public record Policy(Duration interval, Duration grace, Duration lateWindow, Set<String> apps, int maxIntervals) {
@@ -182,11 +187,12 @@ public final class ArchiveDigester {
                 next = following(next);
             }
             boolean first = true;
+            Backlog backlog = new Backlog(app, now.minus(policy.grace()));
             while (next != null && isDue(next, now)) {
                 if (written.size() >= policy.maxIntervals() || !timeLeft.getAsBoolean()) {
                     return new AppRun(app, written, objects, late, tampered, gapKeys, true, null);
                 }
-                Recorded recorded = record(app, next);
+                Recorded recorded = record(app, next, backlog);
                 List<DigestEntry> lateEntries = first ? lateObjects(app, next, history) : List.of();
                 ArchiveDigest digest = new ArchiveDigest(app, DigestLayout.key(app, next.start()), next,
                         clock.instant(), policy.grace(), policy.lateWindow(), head == null ? null : head.link(),
@@ -299,9 +305,16 @@ public final class ArchiveDigester {
      * without objects, the newest closed interval (so that its silence is on record from now on).
      */
     private Optional<DigestInterval> genesis(String app, Instant now) {
-        Optional<String> oldest = bucket.firstKey(ObjectKeyLayout.appPrefix(app), k -> objectKeyOf(app, k) != null);
+        Optional<Instant> oldest = Optional.empty();
+        for (DatedKeyFormat format : DigestLayout.COVERED) {
+            Optional<Instant> first = bucket.firstKey(format.appPrefix(app), k -> format.timeOf(app, k) != null)
+                    .map(k -> format.timeOf(app, k));
+            if (first.isPresent() && (oldest.isEmpty() || first.get().isBefore(oldest.get()))) {
+                oldest = first;
+            }
+        }
         if (oldest.isPresent()) {
-            return Optional.of(DigestInterval.containing(objectKeyOf(app, oldest.get()).time(), policy.interval()));
+            return Optional.of(DigestInterval.containing(oldest.get(), policy.interval()));
         }
         if (policy.apps().contains(app)) {
             return Optional.of(DigestInterval.containing(now.minus(policy.grace()), policy.interval()).previous());
@@ -313,22 +326,65 @@ public final class ArchiveDigester {
     private record Recorded(List<DigestEntry> versions, List<DeleteMarker> deleteMarkers) {
     }
 
-    private Recorded record(String app, DigestInterval interval) {
-        ObjectKeyRange range = ObjectKeyRange.of(app, interval);
+    private Recorded record(String app, DigestInterval interval, Backlog backlog) {
         List<DigestEntry> versions = new ArrayList<>();
         List<DeleteMarker> markers = new ArrayList<>();
-        for (ArchiveBucket.StoredVersion v : bucket.versions(range.prefix(), range.after(), range.before())) {
-            // A name the receiver cannot have written is left out; verify-archive reports it as extra.
-            if (objectKeyOf(app, v.key()) == null) {
-                continue;
-            }
-            if (v.deleteMarker()) {
-                markers.add(new DeleteMarker(v.key(), v.versionId(), v.storedAt()));
-            } else {
-                versions.add(entry(v));
+        for (DatedKeyFormat format : DigestLayout.COVERED) {
+            for (ArchiveBucket.StoredVersion v : backlog.versions(format, interval)) {
+                // A name neither the receiver nor the verification can have written is left out; verify-archive
+                // reports it as extra.
+                if (format.timeOf(app, v.key()) == null) {
+                    continue;
+                }
+                if (v.deleteMarker()) {
+                    markers.add(new DeleteMarker(v.key(), v.versionId(), v.storedAt()));
+                } else {
+                    versions.add(entry(v));
+                }
             }
         }
         return new Recorded(versions, markers);
+    }
+
+    /**
+     * The version listings of one app's run. A run that is behind (after an outage, or the first one over an existing
+     * archive) closes many intervals: it lists a month of each kind of key at once, from the interval at hand up to
+     * what is due, and serves the following intervals from that listing while it is younger than {@link #FRESH}. An
+     * object stored after a listing is then stored less than {@link #STORE_SKEW} before the digest written from it,
+     * so the next run's late pass still finds it. A run with one interval due lists as much as before: once per kind.
+     */
+    private final class Backlog {
+        private final String app;
+        private final Instant dueUntil;
+        private final Map<DatedKeyFormat, Window> windows = new HashMap<>();
+
+        private record Window(Instant from, Instant to, long listedAt, List<ArchiveBucket.StoredVersion> versions) {
+        }
+
+        Backlog(String app, Instant dueUntil) {
+            this.app = app;
+            this.dueUntil = dueUntil;
+        }
+
+        List<ArchiveBucket.StoredVersion> versions(DatedKeyFormat format, DigestInterval interval) {
+            Window w = windows.get(format);
+            if (w == null || interval.start().isBefore(w.from()) || interval.end().isAfter(w.to())
+                    || System.nanoTime() - w.listedAt() > FRESH.toNanos()) {
+                LocalDate day = interval.day();
+                Instant monthEnd = day.withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                // Intervals never cross midnight, so the interval ends by the month's end; what is due ends later.
+                Instant to = dueUntil.isBefore(monthEnd) ? dueUntil : monthEnd;
+                to = to.isBefore(interval.end()) ? interval.end() : to;
+                String dayPrefix = format.dayPrefix(app, day);
+                String monthPrefix = dayPrefix.substring(0, dayPrefix.length() - "DD/".length());
+                long listedAt = System.nanoTime();
+                w = new Window(interval.start(), to, listedAt, bucket.versions(monthPrefix,
+                        format.startAfter(app, interval.start()), format.startAfter(app, to)));
+                windows.put(format, w);
+            }
+            ObjectKeyRange range = ObjectKeyRange.of(format, app, interval);
+            return w.versions().stream().filter(v -> range.contains(v.key())).toList();
+        }
     }
 
     private DigestEntry entry(ArchiveBucket.StoredVersion v) {
@@ -347,16 +403,18 @@ public final class ArchiveDigester {
         record Suspect(ArchiveBucket.StoredVersion version, Instant time, Instant digestStart) {
         }
         List<Suspect> suspects = new ArrayList<>();
-        String before = ObjectKeyLayout.startAfter(app, next.start());
-        for (int d = 0; d < days.size(); d++) {
-            String prefix = ObjectKeyLayout.dayPrefix(app, days.get(d));
-            String after = d == 0 ? ObjectKeyLayout.startAfter(app, from) : prefix;
-            for (ArchiveBucket.StoredVersion v : bucket.versions(prefix, after, before)) {
-                ObjectKey key = v.deleteMarker() ? null : objectKeyOf(app, v.key());
-                Map.Entry<Instant, KeyHistory> digest = key == null ? null : history.floorEntry(key.time());
-                ArchiveBucket.StoredVersion written = digest == null ? null : digest.getValue().original();
-                if (written != null && !v.storedAt().isBefore(written.storedAt().minus(STORE_SKEW))) {
-                    suspects.add(new Suspect(v, key.time(), digest.getKey()));
+        for (DatedKeyFormat format : DigestLayout.COVERED) {
+            String before = format.startAfter(app, next.start());
+            for (int d = 0; d < days.size(); d++) {
+                String prefix = format.dayPrefix(app, days.get(d));
+                String after = d == 0 ? format.startAfter(app, from) : prefix;
+                for (ArchiveBucket.StoredVersion v : bucket.versions(prefix, after, before)) {
+                    Instant time = v.deleteMarker() ? null : format.timeOf(app, v.key());
+                    Map.Entry<Instant, KeyHistory> digest = time == null ? null : history.floorEntry(time);
+                    ArchiveBucket.StoredVersion written = digest == null ? null : digest.getValue().original();
+                    if (written != null && !v.storedAt().isBefore(written.storedAt().minus(STORE_SKEW))) {
+                        suspects.add(new Suspect(v, time, digest.getKey()));
+                    }
                 }
             }
         }
@@ -391,15 +449,5 @@ public final class ArchiveDigester {
             }
         }
         return late;
-    }
-
-    /** The parsed key when {@code key} is a key of the layout for {@code app}, else null. */
-    private static ObjectKey objectKeyOf(String app, String key) {
-        try {
-            ObjectKey parsed = ObjectKeyLayout.parse(key);
-            return parsed.app().equals(app) ? parsed : null;
-        } catch (InvalidObjectKeyException e) {
-            return null;
-        }
     }
 }

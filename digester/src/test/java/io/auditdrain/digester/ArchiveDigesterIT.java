@@ -5,18 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditdrain.core.ProofKey;
+import io.auditdrain.core.ProofKeyLayout;
 import io.auditdrain.digest.DigestEntry;
 import io.auditdrain.digest.DigestLayout;
 import io.auditdrain.digest.DigestVerifier;
 import io.auditdrain.digest.Sha256;
 import io.auditdrain.digest.SignedDigest;
 import io.auditdrain.digester.aws.S3ArchiveBucket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -222,6 +226,32 @@ class ArchiveDigesterIT {
         for (int i = 1; i < digests.size(); i++) {
             assertEquals(Optional.empty(), DigestVerifier.linkProblem(digests.get(i - 1), digests.get(i)));
         }
+    }
+
+    @Test
+    void run_records_under_proof_are_digested_in_the_interval_of_their_run_beside_the_drained_objects() {
+        String object = archive.putObject(APP, at("09:20:00"), "<134>1 2026-03-14T09:20:00+00:00 host app web.1 - a");
+        String record = ProofKeyLayout.format(new ProofKey(APP, at("09:15:00.123").toEpochMilli(), UUID.randomUUID()));
+        archive.put(record, "{\"format\":1}".getBytes(StandardCharsets.UTF_8));
+        String nextHour = ProofKeyLayout.format(new ProofKey(APP, at("10:00:00").toEpochMilli(), UUID.randomUUID()));
+        archive.put(nextHour, "{\"format\":1}".getBytes(StandardCharsets.UTF_8));
+        archive.put("proof/" + APP + "/2026/03/14/notes.json", "{}".getBytes(StandardCharsets.UTF_8));
+        archive.put(ProofKeyLayout.format(new ProofKey("other-app", at("09:30:00").toEpochMilli(),
+                UUID.randomUUID())), "{}".getBytes(StandardCharsets.UTF_8));
+
+        archive.digester(at("11:30:00"), Set.of()).run(() -> true);
+
+        List<SignedDigest> digests = archive.digests(APP);
+        assertEquals(List.of(object, record), keys(digests.get(0).digest().objects()),
+                "the hour's drained object and run record, neither a foreign name nor another app's record");
+        assertEquals(Sha256.hex(archive.get(record)), digests.get(0).digest().objects().get(1).sha256());
+        assertEquals(List.of(nextHour), keys(digests.get(1).digest().objects()));
+
+        String late = ProofKeyLayout.format(new ProofKey(APP, at("09:40:00").toEpochMilli(), UUID.randomUUID()));
+        archive.put(late, "{\"format\":1}".getBytes(StandardCharsets.UTF_8));
+        archive.digester(at("12:30:00"), Set.of()).run(() -> true);
+        assertEquals(List.of(late), keys(archive.digests(APP).get(2).digest().lateObjects()),
+                "a record put after its hour's digest is recorded late, as an object is");
     }
 
     @Test

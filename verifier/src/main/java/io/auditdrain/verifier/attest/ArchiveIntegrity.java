@@ -1,7 +1,7 @@
 package io.auditdrain.verifier.attest;
 
-import io.auditdrain.core.InvalidObjectKeyException;
-import io.auditdrain.core.ObjectKeyLayout;
+import io.auditdrain.core.DatedKeyFormat;
+import io.auditdrain.digest.DigestLayout;
 import io.auditdrain.verifier.Environment;
 import io.auditdrain.verifier.evidence.ArchiveReport;
 import io.auditdrain.verifier.evidence.ArchiveVerification;
@@ -28,14 +28,14 @@ import java.util.function.IntConsumer;
  * and it says which digest covers an object and how its interval fared, so that every statement can name its
  * evidence. Nothing else of the attestation depends on verify-archive's classes.
  *
- * <p>Today's digests list the objects under {@code logs/} only: a run record under {@code proof/} is named with its
- * own SHA-256 and version, and {@link #evidence} says that no digest covers it. {@link #evidence} answers from the
- * intervals {@link #check} found, so it is asked after it.
+ * <p>The digests cover the drained objects under {@code logs/} and the run records under {@code proof/} alike, so
+ * every piece of evidence is named with the digest of the interval that holds its key's time. {@link #evidence}
+ * answers from the intervals {@link #check} found, so it is asked after it.
  */
 public final class ArchiveIntegrity {
 
     /** What the digests cover, for the report. */
-    static final List<String> COVERED_PREFIXES = List.of(ObjectKeyLayout.ROOT);
+    static final List<String> COVERED_PREFIXES = DigestLayout.COVERED.stream().map(DatedKeyFormat::root).toList();
     static final String NOT_DIGESTED = "not covered by the digests";
 
     private final DigestKeys keys;
@@ -94,16 +94,11 @@ public final class ArchiveIntegrity {
 
     /**
      * {@code evidence} with the digest that covers its object and that interval's status; for an object no digest
-     * covers (a run record, or one outside the period's intervals), why none is named.
+     * covers (a name of another app, or one outside the period's intervals), why none is named.
      */
     public Evidence evidence(Evidence evidence) {
-        Instant time;
-        try {
-            var key = ObjectKeyLayout.parse(evidence.key());
-            time = key.app().equals(app) ? key.time() : null;
-        } catch (InvalidObjectKeyException e) {
-            time = null;
-        }
+        Instant time = DigestLayout.COVERED.stream().map(f -> f.timeOf(app, evidence.key()))
+                .filter(t -> t != null).findFirst().orElse(null);
         if (time == null) {
             return evidence.withDigest(null, NOT_DIGESTED);
         }

@@ -24,11 +24,10 @@ public record Attestation(String app, String store, Instant from, Instant to, In
     /**
      * How the run records were read.
      *
-     * @param keys           keys listed under the app's {@code proof/} prefix in the period
-     * @param historiesRead  whether each key's version history was read (a bucket: yes; a directory copy: no)
-     * @param digestCoverage whether the signed digests cover run records (today they list {@code logs/} only)
+     * @param keys          keys listed under the app's {@code proof/} prefix in the period
+     * @param historiesRead whether each key's version history was read (a bucket: yes; a directory copy: no)
      */
-    public record Records(String prefix, int keys, boolean historiesRead, boolean digestCoverage) {
+    public record Records(String prefix, int keys, boolean historiesRead) {
     }
 
     /** One recorded run: when, its result, what failed, smoke's latency, its record and its tracer's object. */

@@ -3,6 +3,7 @@ package io.auditdrain.verifier.attest;
 import io.auditdrain.core.ProofKeyLayout;
 import io.auditdrain.verifier.cli.VerifierCli;
 import io.auditdrain.verifier.store.ArchiveReader;
+import io.auditdrain.verifier.store.S3ArchiveReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +61,12 @@ public final class AttestationBuilder {
 
     public Attestation build(Request request, AttestProgress progress) throws Exception {
         String app = request.app();
+        if (store instanceof S3ArchiveReader bucket) {
+            // The integrity part hashes every run record's versions (the digests cover them), the records part parses
+            // the same versions: each is fetched once.
+            String records = ProofKeyLayout.appPrefix(app);
+            bucket.shareVersionReads(key -> key.startsWith(records));
+        }
         ExecutorService parts = Executors.newFixedThreadPool(3, r -> {
             Thread t = new Thread(r, "attest-part");
             t.setDaemon(true);
@@ -112,8 +119,8 @@ public final class AttestationBuilder {
         return new Attestation(app, store.describe(), request.from(), request.to(),
                 clock.instant().truncatedTo(ChronoUnit.SECONDS), VerifierCli.version(),
                 exceptions.isEmpty() ? "PASS" : "FAIL", exceptions, proof, checked, wrote, access, controls,
-                new Attestation.Records(ProofKeyLayout.appPrefix(app), records.keys(), records.historiesRead(),
-                        false), runList);
+                new Attestation.Records(ProofKeyLayout.appPrefix(app), records.keys(), records.historiesRead()),
+                runList);
     }
 
     /** Every record named in continuous proof, with what the digests say about it. */

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param statusCounts   intervals by status ({@code valid}, {@code modified}, ... as verify-archive names them)
  * @param objectsChecked objects checked against a digest
  * @param days           the intervals of each UTC day, for the chart
- * @param covers         what the digests cover today: the prefixes whose objects they list
+ * @param covers         what the digests cover: the prefixes whose objects they list
  */
 public record IntegritySection(String keySource, int intervals, Map<String, Integer> statusCounts,
                                int objectsChecked, int lateObjects, List<Finding> findings, List<String> notes,

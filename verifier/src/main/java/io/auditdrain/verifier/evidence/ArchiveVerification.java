@@ -1,7 +1,6 @@
 package io.auditdrain.verifier.evidence;
 
-import io.auditdrain.core.InvalidObjectKeyException;
-import io.auditdrain.core.ObjectKey;
+import io.auditdrain.core.DatedKeyFormat;
 import io.auditdrain.core.ObjectKeyLayout;
 import io.auditdrain.digest.ArchiveDigest;
 import io.auditdrain.digest.DeleteMarker;
@@ -24,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +40,8 @@ import java.util.TreeSet;
  * and regrown still shows: it walks the chain of digests (each version of each digest key, signature verified
  * locally with the trusted key, each link to the previous digest's key and signature hash, and the gap a link
  * records), reads every object version a digest lists and recomputes its SHA-256, and reads the version history of
- * the range's keys to find what was deleted, overwritten or added since.
+ * the range's keys to find what was deleted, overwritten or added since. The keys are those the digests cover
+ * ({@link DigestLayout#COVERED}): the drained objects under {@code logs/} and the run records under {@code proof/}.
  *
  * <p>The intervals are the digests' own; where a digest is missing, the neighbours' length fills the gap. Objects
  * are assigned to intervals by their key's time, exactly as the digester assigns them; a digest's
@@ -482,10 +483,13 @@ public final class ArchiveVerification {
      */
     private TreeMap<Instant, FoundDigest> readDigests(List<LocalDate> days) {
         TreeMap<Instant, FoundDigest> digests = new TreeMap<>();
-        for (LocalDate day : days) {
-            String prefix = DigestLayout.dayPrefix(app, day);
+        for (List<LocalDate> month : byMonth(days)) {
+            LocalDate first = month.get(0);
+            LocalDate last = month.get(month.size() - 1);
+            String prefix = monthPrefix(DigestLayout.dayPrefix(app, first));
             Map<String, List<StoredVersion>> byKey = new LinkedHashMap<>();
-            for (StoredVersion v : store.listVersions(prefix, prefix, prefix + Character.MAX_VALUE)) {
+            for (StoredVersion v : store.listVersions(prefix, dayBefore(DigestLayout.dayPrefix(app, first)),
+                    DigestLayout.dayPrefix(app, last) + Character.MAX_VALUE)) {
                 byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
             }
             for (Map.Entry<String, List<StoredVersion>> e : byKey.entrySet()) {
@@ -670,25 +674,62 @@ public final class ArchiveVerification {
         return newest;
     }
 
-    /** The version history of every key under the app's day prefixes of the grid, from its start to its end. */
+    /**
+     * The version history of every key under the app's day prefixes of the grid, from its start to its end, for each
+     * kind of key the digests cover (drained objects and run records).
+     */
     private Map<String, List<StoredVersion>> listHistories(List<Slot> grid) {
         Instant start = grid.get(0).start();
         Instant end = grid.get(grid.size() - 1).end();
-        String before = ObjectKeyLayout.startAfter(app, end);
         Map<String, List<StoredVersion>> histories = new LinkedHashMap<>();
-        List<LocalDate> days = ObjectKeyLayout.days(start, end.minusMillis(1));
-        for (int i = 0; i < days.size(); i++) {
-            String prefix = ObjectKeyLayout.dayPrefix(app, days.get(i));
-            String after = i == 0 ? ObjectKeyLayout.startAfter(app, start) : prefix;
-            // To the day's end: a name the receiver cannot write (letters sort after the digits of a time) counts.
-            for (StoredVersion v : store.listVersions(prefix, after, prefix + Character.MAX_VALUE)) {
-                Instant t = timeOf(v.key());
-                if (t == null || v.key().compareTo(before) < 0) {
-                    histories.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
+        List<List<LocalDate>> months = byMonth(ObjectKeyLayout.days(start, end.minusMillis(1)));
+        for (DatedKeyFormat format : DigestLayout.COVERED) {
+            String before = format.startAfter(app, end);
+            for (int i = 0; i < months.size(); i++) {
+                List<LocalDate> month = months.get(i);
+                String firstDay = format.dayPrefix(app, month.get(0));
+                String prefix = monthPrefix(firstDay);
+                String after = i == 0 ? format.startAfter(app, start) : dayBefore(firstDay);
+                // To the last day's end: a name no writer of ours can write (letters sort after the digits of a time)
+                // counts.
+                String until = format.dayPrefix(app, month.get(month.size() - 1)) + Character.MAX_VALUE;
+                for (StoredVersion v : store.listVersions(prefix, after, until)) {
+                    Instant t = timeOf(v.key());
+                    if (t == null || v.key().compareTo(before) < 0) {
+                        histories.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
+                    }
                 }
             }
         }
         return histories;
+    }
+
+    /**
+     * The days grouped by month: each group is listed with one request per 1,000 keys under its month's prefix, so a
+     * quarter is a few listings rather than one per day (S3 pages 1,000 keys either way; an emulator that copies the
+     * bucket for every listing is spared 90 of them).
+     */
+    private static List<List<LocalDate>> byMonth(List<LocalDate> days) {
+        List<List<LocalDate>> months = new ArrayList<>();
+        for (LocalDate day : days) {
+            List<LocalDate> current = months.isEmpty() ? null : months.get(months.size() - 1);
+            if (current == null || !YearMonth.from(current.get(0)).equals(YearMonth.from(day))) {
+                current = new ArrayList<>();
+                months.add(current);
+            }
+            current.add(day);
+        }
+        return months;
+    }
+
+    /** {@code .../<YYYY>/<MM>/} of a {@code .../<YYYY>/<MM>/<DD>/} prefix. */
+    private static String monthPrefix(String dayPrefix) {
+        return dayPrefix.substring(0, dayPrefix.length() - "DD/".length());
+    }
+
+    /** A start-after that sorts just before every key of {@code dayPrefix}'s day and after the days before it. */
+    private static String dayBefore(String dayPrefix) {
+        return dayPrefix.substring(0, dayPrefix.length() - 1);
     }
 
     /**
@@ -726,14 +767,15 @@ public final class ArchiveVerification {
         return grid.get(grid.size() - 1);
     }
 
-    /** The time of a key of the layout for this app, or null for any other name. */
+    /** The time of a key the digests cover for this app, or null for any other name. */
     private Instant timeOf(String key) {
-        try {
-            ObjectKey parsed = ObjectKeyLayout.parse(key);
-            return parsed.app().equals(app) ? parsed.time() : null;
-        } catch (InvalidObjectKeyException e) {
-            return null;
+        for (DatedKeyFormat format : DigestLayout.COVERED) {
+            Instant t = format.timeOf(app, key);
+            if (t != null) {
+                return t;
+            }
         }
+        return null;
     }
 
     private static String versionKey(String key, String versionId) {

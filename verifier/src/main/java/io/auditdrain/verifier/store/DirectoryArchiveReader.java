@@ -51,14 +51,30 @@ public final class DirectoryArchiveReader implements ArchiveReader {
         return objects;
     }
 
-    /** A directory keeps no history: each file is its key's one version. */
+    /**
+     * A directory keeps no history: each file is its key's one version. Like S3's listing, the prefix may be a day's
+     * or a month's: the files under it are listed at any depth, in key order.
+     */
     @Override
     public List<StoredVersion> listVersions(String prefix, String startAfter, String before) {
+        if (startAfter == null || !startAfter.startsWith(prefix) || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("startAfter must lie under the directory prefix " + prefix);
+        }
+        Path dir = resolve(prefix);
         List<StoredVersion> versions = new ArrayList<>();
-        for (StoredObject o : listAfter(prefix, startAfter)) {
-            if (o.key().compareTo(before) < 0) {
-                versions.add(new StoredVersion(o.key(), null, o.storedAt(), false));
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<String> keys = files.filter(Files::isRegularFile)
+                    .map(p -> prefix + dir.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
+                    .filter(k -> k.compareTo(startAfter) > 0 && k.compareTo(before) < 0 && isKey(k))
+                    .sorted().toList();
+            for (String key : keys) {
+                versions.add(new StoredVersion(key, null, Files.getLastModifiedTime(resolve(key)).toInstant(),
+                        false));
             }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new ArchiveReadException("could not list " + dir + ": " + e.getMessage(), e);
         }
         return versions;
     }

@@ -197,7 +197,7 @@ class ScheduledVerificationHandlerIT {
         assertEquals("PASS", record.result());
         assertEquals(run.get("SmokeLatency").asLong(), record.smoke().latencyMs());
         assertTrue(record.smoke().objectKey().startsWith("logs/" + DoctorFixture.APP + "/"), record.toString());
-        assertEquals(21, record.doctor().checks().size());
+        assertEquals(DoctorCommand.checks().size(), record.doctor().checks().size());
         assertTrue(record.doctor().checks().stream().allMatch(c -> c.detail() != null && !c.verdict().isBlank()));
         var head = fixture.bucket().s3().headObject(r -> r.bucket(fixture.bucket().name()).key(stored.key())
                 .checksumMode(ChecksumMode.ENABLED));

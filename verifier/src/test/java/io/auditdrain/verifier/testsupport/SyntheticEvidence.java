@@ -5,6 +5,8 @@ import io.auditdrain.core.ProofKey;
 import io.auditdrain.digest.DigestSigner;
 import io.auditdrain.digester.ArchiveDigester;
 import io.auditdrain.digester.aws.S3ArchiveBucket;
+import io.auditdrain.verifier.cli.DoctorCommand;
+import io.auditdrain.verifier.doctor.Check;
 import io.auditdrain.verifier.proof.ProofRecord;
 import io.auditdrain.verifier.proof.ProofRecordJson;
 import io.auditdrain.verifier.proof.ProofRecordStore;
@@ -34,13 +36,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class SyntheticEvidence {
 
-    /** The checks a doctor run reports today, each passing unless a window fails it. */
-    public static final List<String> CHECKS = List.of("role-can-log-in", "role-not-superuser",
-            "role-cannot-create-roles", "role-cannot-bypass-rls", "role-owns-no-audit-table",
-            "role-owns-no-capture-object", "audit-table-grants", "source-table-grants", "migration-table-grants",
-            "parameter-privileges", "security-definer-functions", "capture-functions-search-path", "history-triggers",
-            "statement-logging", "grant-drift", "bucket-versioning", "bucket-public-access-block", "bucket-encryption",
-            "bucket-lifecycle", "drain-activity", "writers");
+    /** The digester's default grace: an interval is closed this long after its end. */
+    private static final Duration GRACE = Duration.ofMinutes(10);
+
+    /** The checks a doctor run reports, each passing unless a window fails it. */
+    public static final List<String> CHECKS = DoctorCommand.checks().stream().map(Check::name).toList();
 
     /** Where the passing runs' tracers are drained: an object per run, or one per day holding the day's tracers. */
     public enum Tracers { PER_RUN, PER_DAY }
@@ -192,15 +192,17 @@ public final class SyntheticEvidence {
     }
 
     /**
-     * Runs the real digester over the bucket as the schedule would at {@code now}, signing with {@code signer},
-     * until every interval before it is digested.
+     * Runs the real digester once, at {@code now}, as when it is deployed onto an archive that already holds the
+     * period: every digest is written then, long after its interval, so verify-archive and attest call each one
+     * {@code digest late} unless their {@code --pending} reaches back to the period's start. Digested on schedule,
+     * every object written seconds before its digest is a late-object suspect and each run reads the digests before
+     * it: minutes in moto for two days (ScheduledProofChainIT runs the digester on time, in real time).
      */
-    public static void digest(S3Client s3, String bucket, String app, Duration interval, Instant now,
-                              DigestSigner signer) {
-        ArchiveDigester digester = new ArchiveDigester(new S3ArchiveBucket(s3, bucket), signer,
-                new ArchiveDigester.Policy(interval, Duration.ofMinutes(10), Duration.ofHours(24), Set.of(app), 100_000),
-                Clock.fixed(now, ZoneOffset.UTC));
-        ArchiveDigester.Run run = digester.run(() -> true);
+    public static void digestAfterwards(S3Client s3, String bucket, String app, Duration interval, Instant now,
+                                        DigestSigner signer) {
+        ArchiveDigester.Run run = new ArchiveDigester(new S3ArchiveBucket(s3, bucket), signer,
+                new ArchiveDigester.Policy(interval, GRACE, Duration.ofHours(24), Set.of(app), 100_000),
+                Clock.fixed(now, ZoneOffset.UTC)).run(() -> true);
         if (run.failed()) {
             throw new AssertionError("the digester failed: " + run);
         }
