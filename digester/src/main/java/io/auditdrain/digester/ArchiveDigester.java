@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Writes the digests (docs/digest-format.md). For each app, it continues the app's chain from its newest digest and
@@ -121,12 +122,19 @@ public final class ArchiveDigester {
     private final DigestSigner signer;
     private final Policy policy;
     private final Clock clock;
+    private final LongSupplier nanoTime;
 
     public ArchiveDigester(ArchiveBucket bucket, DigestSigner signer, Policy policy, Clock clock) {
+        this(bucket, signer, policy, clock, System::nanoTime);
+    }
+
+    /** @param nanoTime the elapsed time that ages a listing ({@link #FRESH}); tests move it */
+    ArchiveDigester(ArchiveBucket bucket, DigestSigner signer, Policy policy, Clock clock, LongSupplier nanoTime) {
         this.bucket = bucket;
         this.signer = signer;
         this.policy = policy;
         this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -369,7 +377,7 @@ public final class ArchiveDigester {
         List<ArchiveBucket.StoredVersion> versions(DatedKeyFormat format, DigestInterval interval) {
             Window w = windows.get(format);
             if (w == null || interval.start().isBefore(w.from()) || interval.end().isAfter(w.to())
-                    || System.nanoTime() - w.listedAt() > FRESH.toNanos()) {
+                    || nanoTime.getAsLong() - w.listedAt() > FRESH.toNanos()) {
                 LocalDate day = interval.day();
                 Instant monthEnd = day.withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
                 // Intervals never cross midnight, so the interval ends by the month's end; what is due ends later.
@@ -377,7 +385,7 @@ public final class ArchiveDigester {
                 to = to.isBefore(interval.end()) ? interval.end() : to;
                 String dayPrefix = format.dayPrefix(app, day);
                 String monthPrefix = dayPrefix.substring(0, dayPrefix.length() - "DD/".length());
-                long listedAt = System.nanoTime();
+                long listedAt = nanoTime.getAsLong();
                 w = new Window(interval.start(), to, listedAt, bucket.versions(monthPrefix,
                         format.startAfter(app, interval.start()), format.startAfter(app, to)));
                 windows.put(format, w);

@@ -255,6 +255,39 @@ class ArchiveDigesterIT {
     }
 
     @Test
+    void a_run_that_is_behind_lists_a_month_once_and_again_only_when_that_listing_is_a_minute_old() {
+        for (String time : List.of("01:15:00", "13:30:00", "22:45:00")) {
+            archive.putObject(APP, at(time), "<134>1 2026-03-14T" + time + "+00:00 host app web.1 - a");
+        }
+        List<String> listed = new ArrayList<>();
+        long[] elapsed = {0};
+
+        archive.digester(archive.countingListings(listed), NEXT_MORNING, Set.of(), 48, () -> elapsed[0])
+                .run(() -> true);
+        List<SignedDigest> fromOneListing = archive.digests(APP);
+        assertEquals(23, fromOneListing.size());
+        assertEquals(2, listed.stream().filter(p -> p.endsWith("/2026/03/")).count(),
+                "23 intervals from one month's listing of logs/ and one of proof/: " + listed);
+
+        try (TestArchive again = new TestArchive()) {
+            for (String time : List.of("01:15:00", "13:30:00", "22:45:00")) {
+                again.putObject(APP, at(time), "<134>1 2026-03-14T" + time + "+00:00 host app web.1 - a");
+            }
+            listed.clear();
+            // Each reading of the elapsed time is 61 s after the one before: a listing is stale by the next interval.
+            again.digester(again.countingListings(listed), NEXT_MORNING, Set.of(), 48,
+                    () -> elapsed[0] += Duration.ofSeconds(61).toNanos()).run(() -> true);
+            List<SignedDigest> relisted = again.digests(APP);
+            assertEquals(2 * 23, listed.stream().filter(p -> p.endsWith("/2026/03/")).count(),
+                    "a listing older than a minute is never used: each interval is listed again, per kind");
+            for (int h = 0; h < 23; h++) {
+                assertEquals(keys(fromOneListing.get(h).digest().objects()).size(),
+                        keys(relisted.get(h).digest().objects()).size(), "the same objects either way, hour " + h);
+            }
+        }
+    }
+
+    @Test
     void names_the_receiver_cannot_have_written_are_left_out_of_digests() {
         String good = archive.putObject(APP, at("21:05:00"), "<134>1 2026-03-14T21:05:00+00:00 host app web.1 - a");
         archive.put("logs/acme-api/2026/03/14/" + at("21:06:00").toEpochMilli() + "-not-a-uuid.gz",

@@ -20,8 +20,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -64,11 +67,53 @@ public final class TestArchive implements AutoCloseable {
     }
 
     ArchiveDigester digester(Instant now, Set<String> apps, int maxIntervals) {
-        return new ArchiveDigester(new S3ArchiveBucket(s3, bucket),
-                new KmsDigestSigner(kms, keyArn, SigningAlgorithm.ECDSA_SHA_256),
+        return digester(new S3ArchiveBucket(s3, bucket), now, apps, maxIntervals, System::nanoTime);
+    }
+
+    /** A digester over {@code archive} (a wrapper that counts, say), its listings aged by {@code nanoTime}. */
+    ArchiveDigester digester(ArchiveBucket archive, Instant now, Set<String> apps, int maxIntervals,
+                             LongSupplier nanoTime) {
+        return new ArchiveDigester(archive, new KmsDigestSigner(kms, keyArn, SigningAlgorithm.ECDSA_SHA_256),
                 new ArchiveDigester.Policy(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofHours(24), apps,
                         maxIntervals),
-                Clock.fixed(now, ZoneOffset.UTC));
+                Clock.fixed(now, ZoneOffset.UTC), nanoTime);
+    }
+
+    /** This archive's bucket, adding the prefix of every version listing to {@code listed}. */
+    ArchiveBucket countingListings(List<String> listed) {
+        ArchiveBucket s3Bucket = new S3ArchiveBucket(s3, bucket);
+        return new ArchiveBucket() {
+            @Override
+            public List<String> appNames() {
+                return s3Bucket.appNames();
+            }
+
+            @Override
+            public List<StoredVersion> versions(String prefix, String after, String before) {
+                listed.add(prefix);
+                return s3Bucket.versions(prefix, after, before);
+            }
+
+            @Override
+            public Optional<String> firstKey(String prefix, Predicate<String> accept) {
+                return s3Bucket.firstKey(prefix, accept);
+            }
+
+            @Override
+            public HashedObject hash(String key, String versionId) {
+                return s3Bucket.hash(key, versionId);
+            }
+
+            @Override
+            public byte[] read(String key, String versionId) {
+                return s3Bucket.read(key, versionId);
+            }
+
+            @Override
+            public boolean putDigest(String key, byte[] content) {
+                return s3Bucket.putDigest(key, content);
+            }
+        };
     }
 
     /** The environment the Lambda function gets from Terraform, pointed at the emulator. */
