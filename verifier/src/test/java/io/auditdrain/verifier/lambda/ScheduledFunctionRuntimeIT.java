@@ -11,6 +11,7 @@ import io.auditdrain.testing.AwsEmulator;
 import io.auditdrain.testing.lambda.LambdaExecutionEnvironment;
 import io.auditdrain.testing.lambda.LambdaRuntimeApi;
 import io.auditdrain.testing.lambda.TerraformModule;
+import io.auditdrain.testing.lambda.TlsEndpointFront;
 import io.auditdrain.verifier.cli.DoctorCommand;
 import io.auditdrain.verifier.testsupport.DrainSimulator;
 import io.auditdrain.verifier.testsupport.HerokuPostgresLines;
@@ -24,7 +25,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +44,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * interface client in an execution environment set up as Lambda's (testing/lambda: the runtime's JVM options, the
  * reserved variables, temporary keys in the environment, nothing inherited), configured from terraform/ (handler,
  * memory, timeout, writers window, namespace, JAVA_TOOL_OPTIONS), against the S3 and SSM emulator and the real
- * PostgreSQL 15.
+ * PostgreSQL 15. The function reaches S3 and SSM by their production names over TLS ({@link TlsEndpointFront}), with
+ * no endpoint override, wherever port 443 can be bound on loopback.
  *
  * <p>The emulator runs without authentication here, unlike the receiver's runtime tests: moto 5.2.1 computes the
  * SigV4 canonical query string wrongly when a value holds a '/', so every ListObjects with a prefix such as
@@ -62,6 +67,7 @@ class ScheduledFunctionRuntimeIT {
     private static TestBucket bucket;
     private static SsmClient ssm;
     private static String parameter;
+    private static Optional<TlsEndpointFront> front;
 
     @BeforeAll
     static void deploy() {
@@ -74,16 +80,24 @@ class ScheduledFunctionRuntimeIT {
                         AwsBasicCredentials.create(AwsEmulator.ACCESS_KEY, AwsEmulator.SECRET_KEY))).build();
         parameter = "/auditdrain-runtime/" + UUID.randomUUID() + "/database-url";
         ssm.putParameter(r -> r.name(parameter).type(ParameterType.SECURE_STRING).value(db.appUrl()));
+        front = TlsEndpointFront.start(List.of(TlsEndpointFront.s3Host(bucket.name(), AwsEmulator.REGION),
+                TlsEndpointFront.serviceHost("ssm", AwsEmulator.REGION)), emulator.endpoint());
     }
 
     @AfterAll
     static void stop() {
+        if (front != null) {
+            front.ifPresent(TlsEndpointFront::close);
+        }
         if (ssm != null) {
             ssm.close();
         }
     }
 
-    /** What terraform/verifier_schedule.tf puts in the function's environment, plus the emulator's endpoint. */
+    /**
+     * What terraform/verifier_schedule.tf puts in the function's environment; plus the emulator's endpoint only where
+     * the production names cannot be served here.
+     */
     private static Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AUDITDRAIN_APP", APP);
@@ -93,7 +107,9 @@ class ScheduledFunctionRuntimeIT {
         env.put("AUDITDRAIN_WRITERS_WINDOW", TERRAFORM.variableDefault("verifier_writers_window"));
         env.put("AUDITDRAIN_RETENTION_DAYS", TERRAFORM.variableDefault("minimum_retention_days"));
         env.put("JAVA_TOOL_OPTIONS", TERRAFORM.variableDefault("java_tool_options"));
-        env.put("AWS_ENDPOINT_URL", AwsEmulator.shared().endpoint().toString());
+        if (front.isEmpty()) {
+            env.put("AWS_ENDPOINT_URL", AwsEmulator.shared().endpoint().toString());
+        }
         return env;
     }
 
@@ -111,7 +127,7 @@ class ScheduledFunctionRuntimeIT {
         assertTrue(Files.isRegularFile(jar), "the tests run after `package`");
         return LambdaExecutionEnvironment.start(jar, function(environment), new LambdaExecutionEnvironment.Credentials
                 .Static("ASIAVERIFIERRUNTIME1", "verifier-runtime-secret-key", "verifier-runtime-session-token"),
-                api, List.of());
+                api, front.map(TlsEndpointFront::jvmOptions).orElse(List.of()));
     }
 
     @Test
@@ -146,6 +162,10 @@ class ScheduledFunctionRuntimeIT {
                     runtime.output());
             assertFalse(runtime.output().contains(db.appPassword()), "the password never reaches the log");
         }
+        front.ifPresent(f -> assertEquals(Set.of(TlsEndpointFront.s3Host(bucket.name(), AwsEmulator.REGION),
+                TlsEndpointFront.serviceHost("ssm", AwsEmulator.REGION)), f.handshakes().stream()
+                .map(TlsEndpointFront.Handshake::serverName).collect(Collectors.toSet()),
+                "S3 and SSM reached by their production names over TLS"));
     }
 
     @Test
