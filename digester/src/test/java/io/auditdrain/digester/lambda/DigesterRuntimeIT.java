@@ -126,6 +126,7 @@ class DigesterRuntimeIT {
                     + bucket + "\"]},"
                     + "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:GetObjectVersion\"],\"Resource\":[\""
                     + bucket + "/logs/*\",\""
+                    + bucket + "/proof/*\",\""
                     + bucket + "/digests/*\"]},"
                     + "{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"" + bucket + "/digests/*\"]},"
                     + "{\"Effect\":\"Allow\",\"Action\":[\"kms:Sign\"],\"Resource\":\"*\"}]}"));
@@ -242,7 +243,9 @@ class DigesterRuntimeIT {
     }
 
     @Test
-    void the_role_may_read_logs_sign_and_create_digests_but_not_write_logs_or_delete() {
+    void the_role_may_read_logs_and_run_records_sign_and_create_digests_but_not_write_either_or_delete() {
+        String record = "proof/" + APP + "/2026/03/14/1773489600000-5d7f0c1e-2b8a-4f51-9a8e-0c3d6f1b2a44.json";
+        guardedS3.putObject(r -> r.bucket(BUCKET).key(record), RequestBody.fromString("{\"format\":1}"));
         Credentials session = roleSession();
         StaticCredentialsProvider role = StaticCredentialsProvider.create(AwsSessionCredentials.create(
                 session.accessKeyId(), session.secretAccessKey(), session.sessionToken()));
@@ -256,9 +259,15 @@ class DigesterRuntimeIT {
             kmsAsRole.sign(r -> r.keyId(guardedKeyArn).message(SdkBytes.fromUtf8String("auditdrain-digest/1\n"))
                     .messageType(MessageType.RAW).signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256));
 
+            assertEquals("{\"format\":1}", asRole.getObjectAsBytes(r -> r.bucket(BUCKET).key(record)).asUtf8String(),
+                    "run records are digested too");
+
             S3Exception put = assertThrows(S3Exception.class, () -> asRole.putObject(r -> r.bucket(BUCKET)
                     .key("logs/" + APP + "/2026/03/14/planted.gz"), RequestBody.fromString("planted")));
             assertEquals(403, put.statusCode());
+            S3Exception putRecord = assertThrows(S3Exception.class, () -> asRole.putObject(r -> r.bucket(BUCKET)
+                    .key("proof/" + APP + "/2026/03/14/planted.json"), RequestBody.fromString("{}")));
+            assertEquals(403, putRecord.statusCode());
             S3Exception delete = assertThrows(S3Exception.class, () -> asRole.deleteObject(r -> r.bucket(BUCKET)
                     .key(objectKey)));
             assertEquals(403, delete.statusCode());
