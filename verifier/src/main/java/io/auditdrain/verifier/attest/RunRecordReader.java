@@ -37,7 +37,7 @@ final class RunRecordReader {
     private final ProofArchive archive;
 
     RunRecordReader(ArchiveReader store) {
-        this.archive = ProofArchive.of(store);
+        this.archive = new ProofArchive(store);
     }
 
     /**
