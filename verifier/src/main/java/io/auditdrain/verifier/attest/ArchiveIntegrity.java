@@ -2,13 +2,11 @@ package io.auditdrain.verifier.attest;
 
 import io.auditdrain.core.DatedKeyFormat;
 import io.auditdrain.digest.DigestLayout;
-import io.auditdrain.verifier.Environment;
 import io.auditdrain.verifier.evidence.ArchiveReport;
 import io.auditdrain.verifier.evidence.ArchiveVerification;
 import io.auditdrain.verifier.evidence.DigestKeys;
 import io.auditdrain.verifier.evidence.IntervalStatus;
 import io.auditdrain.verifier.store.ArchiveReader;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,23 +43,12 @@ public final class ArchiveIntegrity {
     private final TreeMap<Instant, ArchiveReport.IntervalReport> intervals = new TreeMap<>();
     private String app;
 
-    private ArchiveIntegrity(DigestKeys keys, Duration pending, Duration lateThreshold, Clock clock) {
+    /** Checks signatures with {@code keys} (exported files, or the KMS key's public half read once). */
+    public ArchiveIntegrity(DigestKeys keys, Duration pending, Duration lateThreshold, Clock clock) {
         this.keys = keys;
         this.pending = pending;
         this.lateThreshold = lateThreshold;
         this.clock = clock;
-    }
-
-    /** Checks signatures with exported public key files (PEM or DER). */
-    public static ArchiveIntegrity withKeyFiles(List<Path> files, Duration pending, Duration lateThreshold,
-                                                Clock clock) {
-        return new ArchiveIntegrity(DigestKeys.fromFiles(files), pending, lateThreshold, clock);
-    }
-
-    /** Checks signatures with the public half of a KMS key, read once. */
-    public static ArchiveIntegrity withKmsKey(String keyId, Environment env, Duration pending, Duration lateThreshold,
-                                              Clock clock) {
-        return new ArchiveIntegrity(DigestKeys.fromKms(keyId, env), pending, lateThreshold, clock);
     }
 
     /**

@@ -178,12 +178,8 @@ public final class AttestCommand implements Callable<Integer> {
         List<String> others = allowedWriters.stream().filter(w -> !w.isBlank())
                 .map(w -> SqlIdentifier.role(w).name()).toList();
         String restricted = SqlIdentifier.role(role).name();
-        String keyId = digestKeys.keyId();
-        ArchiveIntegrity integrity = digestKeys.publicKeys().isEmpty()
-                ? ArchiveIntegrity.withKmsKey(keyId, cli.environment(), digestKeys.pending(),
-                        digestKeys.lateThreshold(), cli.clock())
-                : ArchiveIntegrity.withKeyFiles(digestKeys.publicKeys(), digestKeys.pending(),
-                        digestKeys.lateThreshold(), cli.clock());
+        ArchiveIntegrity integrity = new ArchiveIntegrity(digestKeys.keys(cli.environment()), digestKeys.pending(),
+                digestKeys.lateThreshold(), cli.clock());
         AccessSection.Matrix matrix = accessMatrix == null ? null : AccessMatrixFile.read(accessMatrix);
         ChromiumPdf printer = pdf ? ChromiumPdf.locate(chromium, cli.environment()) : null;
         for (String name : List.of(parameterPrefix, databaseUrlParameter)) {

@@ -1,6 +1,8 @@
 package io.auditdrain.verifier.cli;
 
 import io.auditdrain.verifier.ConfigurationException;
+import io.auditdrain.verifier.Environment;
+import io.auditdrain.verifier.evidence.DigestKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,18 +38,19 @@ public final class DigestCheckOptions {
                     + " see docs/digest-format.md).")
     Duration lateThreshold;
 
-    /** The key files given; empty when the key comes from KMS. */
-    public List<Path> publicKeys() {
-        return List.copyOf(publicKeys);
-    }
-
-    /** The KMS key, when no file is given. */
-    public String keyId() {
-        if (publicKeys.isEmpty() && keyId == null) {
+    /**
+     * The trusted key: the files given, else the KMS key's public half, read once. Refuses when neither is given,
+     * before anything is read.
+     */
+    public DigestKeys keys(Environment env) {
+        if (!publicKeys.isEmpty()) {
+            return DigestKeys.fromFiles(List.copyOf(publicKeys));
+        }
+        if (keyId == null) {
             throw new ConfigurationException("give the digests' key: --public-key FILE (an exported key, no KMS"
                     + " rights needed), or --key-id (or AUDITDRAIN_DIGEST_KEY_ID) to read it from KMS");
         }
-        return keyId;
+        return DigestKeys.fromKms(keyId, env);
     }
 
     public Duration pending() {

@@ -75,9 +75,7 @@ public final class VerifyArchiveCommand implements Callable<Integer> {
     public Integer call() {
         String app = target.app();
         Instant end = range.to(cli.clock());
-        String keyId = digestKeys.keyId();
-        DigestKeys keys = digestKeys.publicKeys().isEmpty() ? DigestKeys.fromKms(keyId, cli.environment())
-                : DigestKeys.fromFiles(digestKeys.publicKeys());
+        DigestKeys keys = digestKeys.keys(cli.environment());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ArchiveReader store = ArchiveReader.open(target.store(), cli.environment())) {
